@@ -1,0 +1,314 @@
+"""命令行工具 ``crm-lab``。
+
+- ``crm-lab start [DIR]``：把学生版笔记本和数据复制到工作区 DIR（默认 ~/crm-lab-work），然后打开 JupyterLab；
+  已有的文件一律不覆盖，``--update`` 只补上工作区里还没有的文件；
+- ``crm-lab doctor``：检查环境，每个问题都附上解决办法；
+- ``crm-lab datasets``：列出课程自带的数据表（``--rebuild`` 在源码目录里重新生成它们）。
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata as metadata
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from crm_lab.resources import shipped_dir
+
+DEFAULT_WORKSPACE = Path("~/crm-lab-work")
+DISTRIBUTION = "crm-lab"
+OVERRIDES_FILE = Path("share/jupyter/lab/settings/overrides.d/crm-lab.json")
+
+
+# ---------------------------------------------------------------- start
+
+
+def workspace_files() -> list[tuple[Path, Path]]:
+    """工作区应有的文件：(源文件, 在工作区里的相对路径)。"""
+    pairs = []
+    for kind, prefix in (("notebooks", Path()), ("datasets", Path("datasets"))):
+        root = shipped_dir(kind)
+        for src in sorted(root.rglob("*")):
+            if src.is_file() and ".ipynb_checkpoints" not in src.parts:
+                pairs.append((src, prefix / src.relative_to(root)))
+    return pairs
+
+
+def prepare_workspace(workspace: str | Path, *, update: bool = False) -> dict[str, list[Path]]:
+    """准备学生工作区，返回 {"copied": [...], "kept": [...], "available": [...]}（相对路径）。
+
+    新的（或空的）工作区：复制全部文件。已有的工作区：什么也不复制，只报告有哪些新文件可以添加；
+    ``update=True`` 时补上工作区里还没有的文件。工作区里已有的文件永远不会被覆盖。
+
+    >>> import tempfile
+    >>> result = prepare_workspace(tempfile.mkdtemp())
+    >>> any(p.suffix == ".ipynb" for p in result["copied"])
+    True
+    """
+    workspace = Path(workspace).expanduser()
+    fresh = not workspace.exists() or not any(workspace.iterdir())
+    workspace.mkdir(parents=True, exist_ok=True)
+    result: dict[str, list[Path]] = {"copied": [], "kept": [], "available": []}
+    for src, rel in workspace_files():
+        target = workspace / rel
+        if target.exists():
+            result["kept"].append(rel)
+        elif fresh or update:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, target)
+            result["copied"].append(rel)
+        else:
+            result["available"].append(rel)
+    return result
+
+
+def lab_command(workspace: Path, *, open_browser: bool, port: int | None, extra: list[str]):
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={workspace}"]
+    if not open_browser:
+        command.append("--ServerApp.open_browser=False")
+    if port:
+        command.append(f"--ServerApp.port={port}")
+    return command + extra
+
+
+def cmd_start(args) -> int:
+    workspace = Path(args.dir).expanduser().resolve()
+    try:
+        result = prepare_workspace(workspace, update=args.update)
+    except OSError as exc:
+        print(f"无法在 {workspace} 建立工作区：{exc}。请换一个有写权限的文件夹，例如 "
+              f"crm-lab start D:\\crm-lab-work。", file=sys.stderr)
+        return 1
+    print(f"工作区：{workspace}")
+    if result["copied"]:
+        print(f"  已复制 {len(result['copied'])} 个文件（笔记本和数据）。")
+    if result["kept"]:
+        print(f"  保留了你已有的 {len(result['kept'])} 个文件，没有覆盖。")
+    if result["available"]:
+        print(f"  有 {len(result['available'])} 个新文件还没有加入工作区，"
+              f"运行 crm-lab start --update \"{workspace}\" 添加（不会覆盖你的文件）。")
+    if args.no_lab:
+        return 0
+    command = lab_command(workspace, open_browser=not args.no_browser, port=args.port,
+                          extra=args.lab_args)
+    print("正在打开 JupyterLab……（关闭时在这个窗口按 Ctrl+C 两次）", flush=True)
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
+# ---------------------------------------------------------------- doctor
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _check_python() -> Check:
+    version = ".".join(map(str, sys.version_info[:3]))
+    ok = sys.version_info >= (3, 10)
+    return Check("Python 版本", ok, f"Python {version}（{sys.executable}）",
+                 "请安装 Python 3.10 或更新的版本（python.org 或 Anaconda）。")
+
+
+def _check_packages() -> list[Check]:
+    from packaging.requirements import Requirement
+
+    checks = []
+    for line in metadata.requires(DISTRIBUTION) or []:
+        requirement = Requirement(line)
+        if requirement.marker and not requirement.marker.evaluate({"extra": ""}):
+            continue
+        try:
+            installed = metadata.version(requirement.name)
+        except metadata.PackageNotFoundError:
+            checks.append(Check(f"软件包 {requirement.name}", False, "没有安装",
+                                f"运行 pip install \"{requirement}\"（或在源码目录运行 make lab）。"))
+            continue
+        ok = requirement.specifier.contains(installed, prereleases=True)
+        checks.append(Check(f"软件包 {requirement.name}", ok,
+                            f"{installed}（要求 {requirement.specifier or '任意版本'}）",
+                            f"运行 pip install \"{requirement}\" 安装合适的版本。"))
+    return checks
+
+
+def _jupyter(*args: str) -> str:
+    proc = subprocess.run([sys.executable, "-m", "jupyter", *args], capture_output=True,
+                          text=True, timeout=120)
+    return proc.stdout + proc.stderr
+
+
+def _check_nbgrader_extensions() -> list[Check]:
+    labext = _jupyter("labextension", "list")
+    lab_ok = any("@jupyter/nbgrader" in line and "enabled" in line and "OK" in line
+                 for line in labext.splitlines())
+    server = _jupyter("server", "extension", "list")
+    server_ok = any(line.strip().startswith("nbgrader") and "enabled" in line
+                    for line in server.splitlines())
+    fix = "运行 pip install --force-reinstall \"nbgrader>=0.9.6\"；如果仍不行，运行 " \
+          "jupyter labextension enable @jupyter/nbgrader 和 jupyter server extension enable nbgrader。"
+    return [
+        Check("nbgrader 的 JupyterLab 插件（验证按钮等）", lab_ok,
+              "已启用" if lab_ok else "没有找到或没有启用", fix),
+        Check("nbgrader 的服务器插件", server_ok, "已启用" if server_ok else "没有找到或没有启用", fix),
+    ]
+
+
+def _check_chinese_interface() -> Check:
+    path = Path(sys.prefix) / OVERRIDES_FILE
+    ok = path.is_file()
+    return Check("JupyterLab 中文界面", ok, f"默认设置 {path}" if ok else f"缺少 {path}",
+                 "重新安装本课件：在源码目录运行 make lab，或 pip install --force-reinstall crm-lab。")
+
+
+def _check_font() -> Check:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crm_lab import plots
+
+    try:
+        name = plots.use_chinese_font()
+    except RuntimeError as exc:
+        return Check("中文字体", False, str(exc), "运行 pip install mplfonts。")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.set_title("客户关系管理 −1")
+        fig.canvas.draw()
+        plt.close(fig)
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+    return Check("中文字体", not missing, f"{name}" + (f"；缺字：{missing[0]}" if missing else ""),
+                 "运行 pip install --force-reinstall mplfonts，然后删除 matplotlib 的字体缓存再试。")
+
+
+def _check_workspace(workspace: Path) -> Check:
+    target = workspace if workspace.exists() else workspace.parent
+    try:
+        with tempfile.NamedTemporaryFile(dir=target, prefix=".crm-lab-doctor-"):
+            pass
+        ok, detail = True, f"{workspace} 可以写入"
+    except OSError as exc:
+        ok, detail = False, f"{target} 不能写入（{exc.strerror}）"
+    return Check("工作区写入权限", ok, detail,
+                 "换一个有写权限的文件夹：crm-lab start D:\\crm-lab-work（Windows）或 ~/crm-lab-work。")
+
+
+def _check_course_files() -> list[Check]:
+    from crm_lab.data import list_datasets, load_dataset
+
+    checks = []
+    try:
+        names = list_datasets()["name"].tolist()
+        for name in names:
+            load_dataset(name)
+        checks.append(Check("课程数据", True, f"{len(names)} 张表都能读取"))
+    except Exception as exc:  # report every failure as a finding, never a traceback
+        checks.append(Check("课程数据", False, str(exc), "重新安装本课件（make lab 或 pip install crm-lab）。"))
+    try:
+        count = len(list(shipped_dir("notebooks").rglob("*.ipynb")))
+        checks.append(Check("学生版笔记本", count > 0, f"{count} 个",
+                            "重新安装本课件（make lab 或 pip install crm-lab）。"))
+    except FileNotFoundError as exc:
+        checks.append(Check("学生版笔记本", False, str(exc), "重新安装本课件。"))
+    return checks
+
+
+def run_doctor(workspace: Path) -> list[Check]:
+    return [
+        _check_python(),
+        *_check_packages(),
+        *_check_nbgrader_extensions(),
+        _check_chinese_interface(),
+        _check_font(),
+        _check_workspace(workspace),
+        *_check_course_files(),
+    ]
+
+
+def cmd_doctor(args) -> int:
+    checks = run_doctor(Path(args.workspace).expanduser().resolve())
+    for check in checks:
+        mark = "【正常】" if check.ok else "【问题】"
+        print(f"{mark}{check.name}：{check.detail}")
+        if not check.ok and check.fix:
+            print(f"        解决办法：{check.fix}")
+    problems = sum(not c.ok for c in checks)
+    print()
+    print("一切正常，可以开始学习了！" if not problems else f"发现 {problems} 个问题，请按上面的办法解决。")
+    return 0 if not problems else 1
+
+
+# ---------------------------------------------------------------- datasets
+
+
+def cmd_datasets(args) -> int:
+    if args.rebuild:
+        from crm_lab import synth
+
+        out = shipped_dir("datasets")
+        for path in synth.write_datasets(out):
+            print(f"已写出 {path}")
+        return 0
+    from crm_lab.data import list_datasets
+
+    table = list_datasets()
+    for row in table.itertuples():
+        print(f"{row.name:<28}{row.rows:>6} 行  {row.title}：{row.description}")
+    print(f"\n在笔记本里读取：from crm_lab import load_dataset; df = load_dataset(\"{table.name[0]}\")")
+    return 0
+
+
+# ---------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crm-lab", description="《客户关系管理》数据实训课件")
+    parser.add_argument("--version", action="version",
+                        version=f"crm-lab {metadata.version(DISTRIBUTION)}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    start = sub.add_parser("start", help="准备学生工作区并打开 JupyterLab")
+    start.add_argument("dir", nargs="?", default=str(DEFAULT_WORKSPACE),
+                       help=f"工作区文件夹（默认 {DEFAULT_WORKSPACE}）")
+    start.add_argument("--update", action="store_true", help="补上工作区里还没有的新文件（不覆盖已有文件）")
+    start.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    start.add_argument("--no-lab", action="store_true", help="只准备工作区，不打开 JupyterLab")
+    start.add_argument("--port", type=int, default=None, help="JupyterLab 使用的端口")
+    start.add_argument("lab_args", nargs=argparse.REMAINDER,
+                       help="其余参数原样交给 jupyter lab（写在 -- 之后）")
+    start.set_defaults(func=cmd_start)
+
+    doctor = sub.add_parser("doctor", help="检查环境并给出解决办法")
+    doctor.add_argument("--workspace", default=str(DEFAULT_WORKSPACE), help="要检查写入权限的工作区")
+    doctor.set_defaults(func=cmd_doctor)
+
+    datasets = sub.add_parser("datasets", help="列出课程自带的数据表")
+    datasets.add_argument("--rebuild", action="store_true", help="在源码目录里重新生成数据表和数据字典")
+    datasets.set_defaults(func=cmd_datasets)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "lab_args", None) and args.lab_args[0] == "--":
+        args.lab_args = args.lab_args[1:]
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+# nbgrader configuration of the crm-lab course. The course directory is the repository root:
+# solutions/<id>/ holds the instructor notebooks, notebooks/<id>/ the generated student versions.
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.course_id = "crm-lab"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+
+# Every notebook runs on the python3 kernel of the environment nbgrader itself runs in.
+c.Execute.kernel_name = "python3"
+# A cell that runs longer than this is interrupted and counts as an error: an endless loop in a
+# submission costs that exercise its points but never hangs the grader.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+
+# What students see in place of the solutions.
+c.ClearSolutions.code_stub = {
+    "python": "# 在这里写你的代码（写完后删除下面这一行）\nraise NotImplementedError()"
+}
+c.ClearSolutions.text_stub = "在这里写下你的答案。"
+
+# A test cell a student deleted is put back at autograde time, so deleting it cannot earn points.
+c.OverwriteCells.add_missing_cells = True
+c.OverwriteCells.missing_cell_notification = "# 这个单元格（{cell_id}）在提交的作业里被删除了，评分时已恢复。\n"
