@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata as metadata
-import os
 import shutil
 import subprocess
 import sys
@@ -47,7 +46,8 @@ def prepare_workspace(workspace: str | Path, *, update: bool = False) -> dict[st
     ``update=True`` 时补上工作区里还没有的文件。工作区里已有的文件永远不会被覆盖。
 
     >>> import tempfile
-    >>> result = prepare_workspace(tempfile.mkdtemp())
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     result = prepare_workspace(folder)
     >>> any(p.suffix == ".ipynb" for p in result["copied"])
     True
     """
@@ -281,15 +281,15 @@ def build_parser() -> argparse.ArgumentParser:
                         version=f"crm-lab {metadata.version(DISTRIBUTION)}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
-    start = sub.add_parser("start", help="准备学生工作区并打开 JupyterLab")
+    start = sub.add_parser("start", help="准备学生工作区并打开 JupyterLab",
+                           epilog="写在 -- 之后的参数原样交给 jupyter lab，例如 "
+                                  "crm-lab start -- --ServerApp.port=9000")
     start.add_argument("dir", nargs="?", default=str(DEFAULT_WORKSPACE),
                        help=f"工作区文件夹（默认 {DEFAULT_WORKSPACE}）")
     start.add_argument("--update", action="store_true", help="补上工作区里还没有的新文件（不覆盖已有文件）")
     start.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
     start.add_argument("--no-lab", action="store_true", help="只准备工作区，不打开 JupyterLab")
     start.add_argument("--port", type=int, default=None, help="JupyterLab 使用的端口")
-    start.add_argument("lab_args", nargs=argparse.REMAINDER,
-                       help="其余参数原样交给 jupyter lab（写在 -- 之后）")
     start.set_defaults(func=cmd_start)
 
     doctor = sub.add_parser("doctor", help="检查环境并给出解决办法")
@@ -303,10 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lab_args = []
+    if "--" in argv:
+        split = argv.index("--")
+        argv, lab_args = argv[:split], argv[split + 1:]
     args = build_parser().parse_args(argv)
-    if getattr(args, "lab_args", None) and args.lab_args[0] == "--":
-        args.lab_args = args.lab_args[1:]
-    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    args.lab_args = lab_args
     return args.func(args)
 
 

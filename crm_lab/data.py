@@ -46,7 +46,8 @@ def list_datasets() -> pd.DataFrame:
     rows = []
     for name, schema in SCHEMAS.items():
         path = folder / f"{name}.csv"
-        n_rows = sum(1 for _ in path.open(encoding="utf-8-sig")) - 1
+        with path.open(encoding="utf-8-sig") as lines:
+            n_rows = sum(1 for _ in lines) - 1
         rows.append({"name": name, "title": schema.title, "rows": n_rows,
                      "description": schema.description})
     return pd.DataFrame(rows, columns=["name", "title", "rows", "description"])
@@ -81,10 +82,10 @@ def check_columns(data: pd.DataFrame, required, *, table: str = "数据表") -> 
     """检查 ``data`` 里有没有 ``required`` 中的每一列，缺了就抛出 ``CRMDataError``。
 
     >>> check_columns(pd.DataFrame({"a": [1]}), ["a"])
-    >>> check_columns(pd.DataFrame({"a": [1]}), ["a", "amount"], table="订单表")
+    >>> check_columns(pd.DataFrame({"a": [1]}), ["a", "amount"], table="订单表")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    crm_lab.data.CRMDataError: 订单表缺少这些列：amount。现有的列：a。请检查列名的拼写，或用 df.rename(columns={...}) 改名。
+    crm_lab.data.CRMDataError: 订单表缺少这些列：amount。现有的列：a。请检查列名的拼写...
     """
     if not isinstance(data, pd.DataFrame):
         raise CRMDataError(f"{table}应该是 pandas 的 DataFrame，收到的是 {type(data).__name__}。")
@@ -109,10 +110,11 @@ def read_table(path, *, sheet_name=0, encoding: str | None = None, **read_kwargs
 
     读到的编码记在 ``df.attrs["encoding"]``，文件路径记在 ``df.attrs["source"]``。
 
-    >>> import tempfile, os
-    >>> path = os.path.join(tempfile.mkdtemp(), "客户.csv")
-    >>> _ = open(path, "w", encoding="gbk").write(" 姓名 ,消费金额\\n张三,120\\n")
-    >>> df = read_table(path)
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "客户.csv"
+    ...     _ = path.write_text(" 姓名 ,消费金额\\n张三,120\\n", encoding="gbk")
+    ...     df = read_table(path)
     >>> list(df.columns), df.attrs["encoding"]
     (['姓名', '消费金额'], 'GBK/GB18030')
     """
@@ -185,7 +187,8 @@ def _read_excel(path: Path, sheet_name, read_kwargs: dict) -> pd.DataFrame:
         ) from exc
     except (ValueError, KeyError) as exc:
         if "not found" in str(exc) or "out of range" in str(exc) or isinstance(exc, KeyError):
-            sheets = pd.ExcelFile(path, engine="openpyxl").sheet_names
+            with pd.ExcelFile(path, engine="openpyxl") as book:
+                sheets = book.sheet_names
             raise CRMDataError(
                 f"{path} 里没有工作表 {sheet_name!r}。现有的工作表：{', '.join(sheets)}。"
                 "请用 sheet_name= 写其中一个名字（或从 0 开始的序号）。"

@@ -1,0 +1,71 @@
+"""Chinese text renders in plots with no missing glyphs, even on a machine without CJK fonts."""
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib as mpl  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from crm_lab import plots  # noqa: E402
+
+
+def render_chinese_figure(tmp_path) -> list[str]:
+    """Draw a figure with Chinese title, labels, ticks, legend and a negative axis; return glyph warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, ax = plt.subplots()
+        ax.bar(["教职工", "大一学生"], [-12.5, 30], label="人均消费（元）")
+        ax.set_title("校园展销会：不同身份顾客的消费")
+        ax.set_xlabel("顾客身份")
+        ax.set_ylabel("金额（元）")
+        ax.legend(title="图例")
+        fig.savefig(tmp_path / "chinese.png")
+        plt.close(fig)
+    return [str(w.message) for w in caught if "missing from" in str(w.message)]
+
+
+@pytest.fixture(autouse=True)
+def restore_rc():
+    with mpl.rc_context():
+        yield
+
+
+def test_chinese_renders_without_missing_glyphs(tmp_path):
+    name = plots.use_chinese_font()
+    assert mpl.rcParams["font.sans-serif"][0] == name
+    assert render_chinese_figure(tmp_path) == []
+    assert (tmp_path / "chinese.png").stat().st_size > 5000
+
+
+def test_the_glyph_check_detects_a_font_without_chinese(tmp_path):
+    mpl.rcParams["font.family"] = "sans-serif"
+    mpl.rcParams["font.sans-serif"] = ["DejaVu Sans"]
+    assert render_chinese_figure(tmp_path), "without a CJK font matplotlib must warn about glyphs"
+
+
+def test_use_chinese_font_is_idempotent():
+    first = plots.use_chinese_font()
+    again = plots.use_chinese_font()
+    assert first == again
+    assert mpl.rcParams["font.sans-serif"].count(first) == 1
+    assert mpl.rcParams["axes.unicode_minus"] is False
+
+
+def test_bundled_font_works_without_system_fonts(tmp_path, monkeypatch):
+    monkeypatch.setattr(plots, "PREFERRED_FONTS", ())
+    name = plots.use_chinese_font()
+    assert plots.bundled_font_path() is not None
+    assert name == "Noto Sans CJK SC"
+    assert render_chinese_figure(tmp_path) == []
+
+
+def test_seaborn_theme_keeps_the_chinese_font(tmp_path):
+    sns.set_theme()  # plain seaborn resets the font: Chinese would break
+    assert render_chinese_figure(tmp_path)
+    name = plots.set_theme(style="ticks")
+    assert mpl.rcParams["font.sans-serif"][0] == name
+    assert render_chinese_figure(tmp_path) == []
