@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata as metadata
+import os
 import shutil
 import subprocess
 import sys
@@ -74,6 +75,8 @@ def lab_command(workspace: Path, *, open_browser: bool, port: int | None, extra:
         command.append("--ServerApp.open_browser=False")
     if port:
         command.append(f"--ServerApp.port={port}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # JupyterLab refuses root unless told
+        command.append("--ServerApp.allow_root=True")
     return command + extra
 
 

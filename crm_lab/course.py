@@ -48,14 +48,19 @@ def tool_env() -> dict[str, str]:
     return env
 
 
-def run_nbgrader(course_dir: str | Path, *args: str, timeout: float = 900) -> str:
-    """在课程目录 ``course_dir`` 里运行 ``nbgrader <args>``，返回它的输出；失败时抛出 RuntimeError。"""
+def run_nbgrader(course_dir: str | Path, *args: str, timeout: float = 900,
+                 strict: bool = True) -> str:
+    """在课程目录 ``course_dir`` 里运行 ``nbgrader <args>``，返回它的输出。
+
+    返回码不为 0 时抛出 RuntimeError；``strict=True`` 时日志里出现 ``[ERROR]`` 也算失败
+    （自动评分时学生代码出错会记 ERROR，那时用 ``strict=False``）。
+    """
     proc = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args],
         cwd=course_dir, env=tool_env(), capture_output=True, text=True, timeout=timeout,
     )
     output = proc.stdout + proc.stderr
-    if proc.returncode != 0 or "[ERROR]" in output:
+    if proc.returncode != 0 or (strict and "[ERROR]" in output):
         raise RuntimeError(f"nbgrader {' '.join(args)} 失败（返回码 {proc.returncode}）：\n{output}")
     return output
 
@@ -126,15 +131,18 @@ def release(assignment_ids: list[str] | None = None, dest: str | Path | None = N
     return written
 
 
-def autograde(course_dir: str | Path, assignment: str, student: str, *extra: str) -> str:
-    """自动评分 ``submitted/<student>/<assignment>``（需先 ``generate``）。``extra`` 是额外的 nbgrader 参数。"""
-    return run_nbgrader(course_dir, "autograde", assignment, "--student", student, "--force", *extra)
+def autograde(course_dir: str | Path, assignment: str, *extra: str) -> str:
+    """自动评分 ``submitted/*/<assignment>`` 里的全部提交（需先 ``generate``）。
+
+    ``extra`` 是额外的 nbgrader 参数，例如 ``"--student", "s01"`` 只评一个学生。
+    """
+    return run_nbgrader(course_dir, "autograde", assignment, "--force", *extra, strict=False)
 
 
 def cell_scores(course_dir: str | Path, assignment: str, student: str) -> pd.DataFrame:
     """从成绩库读出某学生某次作业每个评分单元格的得分。
 
-    返回列：notebook, cell, kind（autograded / manual）, score, max_score。
+    返回列：notebook, cell, kind（autograded：代码测试单元格；manual：书面作答）, score, max_score。
     """
     from nbgrader.api import Gradebook
 
@@ -147,7 +155,7 @@ def cell_scores(course_dir: str | Path, assignment: str, student: str) -> pd.Dat
                 rows.append({
                     "notebook": notebook.name,
                     "cell": grade.name,
-                    "kind": "autograded" if grade.auto_score is not None else "manual",
+                    "kind": "autograded" if grade.cell.cell_type == "code" else "manual",
                     "score": grade.score,
                     "max_score": grade.max_score,
                 })
