@@ -262,8 +262,11 @@ def cmd_datasets(args) -> int:
     if args.rebuild:
         from crm_lab import synth
 
-        out = shipped_dir("datasets")
-        for path in synth.write_datasets(out):
+        if not (synth.SOURCE_ROOT / "pyproject.toml").is_file():
+            print("--rebuild 只能在 crm-lab 的源码目录里使用（git clone 之后）；安装版的数据已经是生成好的。",
+                  file=sys.stderr)
+            return 1
+        for path in synth.write_datasets(shipped_dir("datasets"), synth.TEACHER_NOTES):
             print(f"已写出 {path}")
         return 0
     from crm_lab.data import list_datasets

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from crm_lab.resources import shipped_dir
-from crm_lab.schema import SCHEMAS, TableSchema
+from crm_lab.schema import DTYPES, SCHEMAS, TableSchema
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -39,8 +39,8 @@ def list_datasets() -> pd.DataFrame:
 
     返回的表有四列：``name``（传给 ``load_dataset`` 的名字）、``title``、``rows``、``description``。
 
-    >>> list_datasets()["name"].tolist()
-    ['campus_fair_customers']
+    >>> list_datasets()["name"].tolist()[:3]
+    ['campus_fair_customers', 'shop_customers', 'shop_products']
     """
     folder = shipped_dir("datasets")
     rows = []
@@ -294,12 +294,50 @@ def _excel_column(index: int) -> str:
     return letters
 
 
+_TIME_FORMATS = {"date": "%Y-%m-%d", "datetime": "%Y-%m-%d %H:%M:%S"}
+
+
 def _apply_schema(table: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """按表结构检查每一列并转换类型；数据不符时抛出 ``CRMDataError``，指出列名和文件中的行号。"""
     check_columns(table, schema.column_names, table=f"数据集 {schema.name}")
     table = table[schema.column_names].copy()
-    for col in schema.columns:
-        if col.dtype == "date":
-            table[col.name] = pd.to_datetime(table[col.name], format="%Y-%m-%d")
-        elif col.dtype == "str":
-            table[col.name] = table[col.name].astype(str)
+
+    def fail(column, mask, problem):
+        rows = ", ".join(str(i + 2) for i in mask[mask].index[:5])  # 文件行号：表头是第 1 行
+        raise CRMDataError(
+            f"数据集 {schema.name} 的列 {column.name} {problem}（文件第 {rows} 行等 {int(mask.sum())} 处）。"
+            f"这张表应该由 crm_lab.synth 生成：请运行 `crm-lab datasets --rebuild` 或重新安装课件。"
+        )
+
+    for column in schema.columns:
+        values = table[column.name]
+        missing = values.isna()
+        if missing.any() and not column.nullable:
+            fail(column, missing, "有空值")
+        if column.dtype in _TIME_FORMATS:
+            parsed = pd.to_datetime(values, format=_TIME_FORMATS[column.dtype], errors="coerce")
+            fail_mask = parsed.isna() & ~missing
+            if fail_mask.any():
+                fail(column, fail_mask, f"有无法识别的日期（应为 {_TIME_FORMATS[column.dtype]}）")
+            table[column.name] = parsed
+        elif column.dtype == "category":
+            unknown = ~values.isin(column.values) & ~missing
+            if unknown.any():
+                allowed = " / ".join(column.values)
+                fail(column, unknown, f"有不认识的取值 {values[unknown].iloc[0]!r}（允许：{allowed}）")
+            table[column.name] = pd.Categorical(values, categories=column.values)
+        elif column.dtype in ("int", "float"):
+            numbers = pd.to_numeric(values, errors="coerce")
+            wrong = numbers.isna() & ~missing
+            if column.dtype == "int":
+                wrong |= ~missing & numbers.notna() & (numbers % 1 != 0)
+            if wrong.any():
+                fail(column, wrong, f"应该是{DTYPES[column.dtype]}，却有 {values[wrong].iloc[0]!r}")
+            table[column.name] = numbers.astype("int64" if column.dtype == "int" and not missing.any() else float)
+        elif column.dtype == "bool":
+            if values.dtype.kind != "b":
+                wrong = ~values.astype(str).isin(["True", "False"]) & ~missing
+                fail(column, wrong if wrong.any() else ~missing, "应该是 True 或 False")
+        elif not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+            table[column.name] = values.astype(str)
     return table

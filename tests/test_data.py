@@ -140,16 +140,43 @@ def test_check_columns_names_missing_and_existing():
         check_columns([1, 2], ["a"])
 
 
-def test_load_dataset_matches_schema():
-    for name, schema in SCHEMAS.items():
-        table = load_dataset(name)
-        assert list(table.columns) == schema.column_names
-        for column in schema.columns:
-            kind = table[column.name].dtype.kind
-            expected = {"int": "i", "float": "f", "date": "M"}.get(column.dtype)
-            if expected:
-                assert kind == expected, (column.name, table[column.name].dtype)
-        assert not table.isna().any().any()
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_load_dataset_matches_schema(name):
+    schema = SCHEMAS[name]
+    table = load_dataset(name)
+    assert list(table.columns) == schema.column_names
+    for column in schema.columns:
+        values = table[column.name]
+        if column.dtype == "category":
+            assert isinstance(values.dtype, pd.CategoricalDtype)
+            assert list(values.cat.categories) == list(column.values)
+        else:
+            expected = {"int": "i", "float": "f", "date": "M", "datetime": "M", "bool": "b", "str": "OTU"}
+            assert values.dtype.kind in expected[column.dtype], (column.name, values.dtype)
+        if not column.nullable:
+            assert not values.isna().any(), column.name
+
+
+@pytest.mark.parametrize(
+    ("column", "bad_value", "expected"),
+    [
+        ("gender", "未知", "列 gender 有不认识的取值 '未知'（允许：男 / 女）"),
+        ("registered_at", "2025/13/40", "列 registered_at 有无法识别的日期"),
+        ("birth_month", "五月", "列 birth_month 应该是整数"),
+        ("name", "", "列 name 有空值"),
+    ],
+)
+def test_load_dataset_reports_corrupted_shipped_data(tmp_path, monkeypatch, column, bad_value, expected):
+    from crm_lab import data
+
+    table = pd.read_csv(data.shipped_dir("datasets") / "shop_customers.csv", encoding="utf-8-sig", dtype=str)
+    table.loc[3, column] = bad_value
+    table.to_csv(tmp_path / "shop_customers.csv", index=False, encoding="utf-8-sig")
+    monkeypatch.setattr(data, "shipped_dir", lambda kind: tmp_path)
+    with pytest.raises(CRMDataError, match="文件第 5 行") as info:
+        load_dataset("shop_customers")
+    assert expected in str(info.value)
+    assert "crm-lab datasets --rebuild" in str(info.value)
 
 
 def test_campus_fair_customers_content():
