@@ -10,8 +10,8 @@ LAB_ARGS ?=
 .PHONY: lab test release clean
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
-	  { echo "需要 Python 3.10 或更新的版本：当前的 $(PYTHON) 太旧。可用 make PYTHON=python3.11 指定。"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "需要 Python 3.11 或更新的版本：当前的 $(PYTHON) 太旧。可用 make PYTHON=python3.12 指定。"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

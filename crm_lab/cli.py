@@ -120,9 +120,9 @@ class Check:
 
 def _check_python() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
-    ok = sys.version_info >= (3, 10)
+    ok = sys.version_info >= (3, 11)
     return Check("Python 版本", ok, f"Python {version}（{sys.executable}）",
-                 "请安装 Python 3.10 或更新的版本（python.org 或 Anaconda）。")
+                 "请安装 Python 3.11 或更新的版本（python.org 或 Anaconda）。")
 
 
 def _check_packages() -> list[Check]:

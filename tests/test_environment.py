@@ -1,15 +1,10 @@
 """environment.yml (conda) asks for exactly the dependencies of pyproject.toml."""
 
-import sys
+import tomllib
 from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,4 +22,4 @@ def test_environment_yml_matches_pyproject():
     listed = {normalise(d) for d in conda + [p for p in pip if not p.startswith("-e")]}
     assert listed == {normalise(d) for d in project["dependencies"]}
     assert "-e ." in pip, "conda users must get the crm_lab package itself"
-    assert project["requires-python"] == ">=3.10" and "python>=3.10" in env["dependencies"]
+    assert project["requires-python"] == ">=3.11" and "python>=3.11" in env["dependencies"]

@@ -1,43 +1,20 @@
 """`make lab` starts JupyterLab on the student workspace, in Chinese, with the m0 notebook in it."""
 
 import json
-import os
+import shlex
 import shutil
-import signal
-import socket
-import subprocess
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from helpers import free_port, isolated_jupyter_env, lab_args, running_lab
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str):
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.status, response.read().decode("utf-8")
-
-
-def wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"make lab exited with {proc.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            get(url)
-            return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(1)
-    pytest.fail(f"JupyterLab did not answer within {seconds}s:\n{log.read_text()[-4000:]}")
 
 
 @pytest.fixture
@@ -46,31 +23,11 @@ def lab_server(tmp_path):
         pytest.skip("make is not installed on this machine")
     port = free_port()
     workspace = tmp_path / "workspace"
-    lab_args = (f"--no-browser --port {port} -- --ServerApp.ip=127.0.0.1 --IdentityProvider.token= "
-                f"--ServerApp.password= --LabApp.workspaces_dir={tmp_path / 'lab-workspaces'}")
-    env = {
-        **os.environ,
-        # keep the test away from the user's own Jupyter configuration and settings
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "user-settings"),
-    }
-    log = tmp_path / "lab.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(["make", "-s", "lab", f"WORKSPACE={workspace}", f"LAB_ARGS={lab_args}"],
-                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/api/status", proc, log)
+    args = f"--no-browser -- {shlex.join(lab_args(port, tmp_path))}"
+    command = ["make", "-s", "lab", f"WORKSPACE={workspace}", f"LAB_ARGS={args}"]
+    with running_lab(command, port=port, cwd=REPO, env=isolated_jupyter_env(tmp_path),
+                     log=tmp_path / "lab.log") as base:
         yield base, workspace
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
 
 
 def test_make_lab_serves_the_student_workspace_in_chinese(lab_server):
