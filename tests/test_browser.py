@@ -1,0 +1,154 @@
+"""A student's first session, in a real browser: open m0, get exercise 1 wrong, then right, then Validate.
+
+Drives Debian's Chromium (never a browser downloaded by `playwright install`) against `crm-lab start`.
+Screenshots of the key moments go to test-artifacts/browser/ so CI can keep them.
+"""
+
+import contextlib
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import free_port, isolated_jupyter_env, lab_args, running_lab
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = REPO / "test-artifacts" / "browser"
+NOTEBOOK = "m0_getting_started/m0_getting_started.ipynb"
+
+EX1_HINT = "order_total 不对：想一想 3 本笔记本和 2 支笔各要多少钱，再加起来。"
+EX2_HINT = "请定义 average_visitors 和 weekend_share 两个变量，并运行答案单元格。"
+WRONG = 'order_total = 3 * 8.5 + 2\nreceipt = f"小林本次消费 {order_total:.2f} 元"\nprint(receipt)'
+RIGHT = 'order_total = 3 * 8.5 + 2 * 3\nreceipt = f"小林本次消费 {order_total:.2f} 元"\nprint(receipt)'
+SECONDS = 1000  # playwright timeouts are in milliseconds
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """`crm-lab start` on loopback, without a token, isolated from the user's Jupyter settings."""
+    if not CHROMIUM.exists():
+        pytest.skip("没有安装 Chromium（/usr/bin/chromium）：跳过浏览器测试；CI 由 .ci/run 安装它")
+    tmp = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    env = isolated_jupyter_env(tmp)
+    env.pop("MPLBACKEND", None)  # conftest sets Agg for the test process; a student's kernel has none
+    command = [sys.executable, "-m", "crm_lab.cli", "start", str(tmp / "workspace"), "--no-browser", "--",
+               *lab_args(port, tmp)]
+    with running_lab(command, port=port, cwd=tmp, env=env, log=tmp / "lab.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+            page.set_default_timeout(30 * SECONDS)
+            page.goto(f"{lab}/lab/tree/{NOTEBOOK}")
+            yield page
+        finally:
+            browser.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def replace_code(page, cell, code: str) -> None:
+    """Put `code` into a cell's editor as a student would, and check nothing got auto-indented/closed."""
+    from playwright.sync_api import expect
+
+    editor = cell.locator(".cm-content")
+    editor.click()
+    # keys sent before CodeMirror has focus go to the notebook (Ctrl+A there selects cells, not text)
+    expect(cell.locator(".cm-editor.cm-focused")).to_have_count(1)
+    expect(page.locator(".jp-Notebook.jp-mod-editMode")).to_have_count(1)
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    expect(editor).to_have_text("")
+    page.keyboard.insert_text(code)  # one input event: no auto-indent or bracket closing per keystroke
+    expect(editor).to_have_text(code.replace("\n", ""))  # CodeMirror renders one .cm-line per line
+    assert editor.inner_text().strip() == code
+
+
+def run_answer_and_test(page, test_cell) -> None:
+    """Shift+Enter twice: runs the answer cell, then the test cell below it; waits for the test to finish."""
+    from playwright.sync_api import expect
+
+    prompt = test_cell.locator(".jp-InputArea-prompt")
+    before = prompt.inner_text()
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    expect(prompt).not_to_have_text(before, timeout=60 * SECONDS)
+    expect(prompt).to_have_text(re.compile(r"^\s*\[\d+\]:\s*$"), timeout=60 * SECONDS)
+
+
+def test_m0_exercise_1_wrong_then_right_then_validate(page):
+    from playwright.sync_api import expect
+
+    (SHOTS / "m0_failure.png").unlink(missing_ok=True)  # a stale one from an earlier run would mislead
+    try:
+        notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
+        expect(notebook.locator(".jp-Cell").first).to_be_visible(timeout=120 * SECONDS)
+        expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+            1, timeout=120 * SECONDS)
+
+        # 1. the interface is in Chinese
+        expect(page.get_by_role("menuitem", name="文件", exact=True)).to_be_visible()
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert {"文件", "编辑", "运行", "内核"} <= set(menus), menus
+        shot(page, "m0_opened")
+
+        # find exercise 1's cells by their text once, then hold on to them by position (the answer's text changes)
+        cells = notebook.locator(".jp-Cell")
+        test_index = notebook.locator(".jp-CodeCell").filter(has_text="abs(order_total - 31.5)").first.evaluate(
+            "cell => [...cell.closest('.jp-Notebook').querySelectorAll('.jp-Cell')].indexOf(cell)")
+        answer, test = cells.nth(test_index - 1), cells.nth(test_index)
+        expect(answer).to_contain_text("raise NotImplementedError()")  # ex1's answer cell sits right above
+        expect(answer).to_contain_text("print(receipt)")
+
+        # 2. run all cells: stops at exercise 1, which still raises NotImplementedError
+        page.get_by_role("menuitem", name="运行", exact=True).click()
+        page.get_by_role("menuitem", name="运行所有单元格", exact=True).click()
+        expect(answer.locator(".jp-OutputArea")).to_contain_text("NotImplementedError", timeout=90 * SECONDS)
+
+        # 3. a wrong answer: the visible test explains, in Chinese, what is wrong
+        replace_code(page, answer, WRONG)
+        run_answer_and_test(page, test)
+        expect(answer.locator(".jp-OutputArea")).to_contain_text("小林本次消费 27.50 元")
+        expect(test.locator(".jp-OutputArea")).to_contain_text(EX1_HINT)
+        answer.scroll_into_view_if_needed()
+        shot(page, "m0_wrong_answer")
+
+        # 4. the right answer: the receipt prints and the test cell is silent
+        replace_code(page, answer, RIGHT)
+        run_answer_and_test(page, test)
+        expect(answer.locator(".jp-OutputArea")).to_contain_text("小林本次消费 31.50 元")
+        expect(answer.locator(".jp-OutputArea")).not_to_contain_text("27.50")
+        expect(test.locator(".jp-OutputArea-output")).to_have_count(0)
+        answer.scroll_into_view_if_needed()
+        shot(page, "m0_right_answer")
+
+        # 5. save, then Validate: exercise 1 passes now, exercise 2 (not attempted) is reported
+        dirty_tab = page.locator(".lm-TabBar-tab.jp-mod-dirty")
+        expect(dirty_tab).not_to_have_count(0)  # the selector works: the edited notebook is unsaved
+        page.keyboard.press("Control+s")
+        expect(dirty_tab).to_have_count(0, timeout=30 * SECONDS)
+        page.get_by_role("button", name="Validate").first.click()
+        dialog = page.locator(".jp-Dialog")
+        expect(dialog).to_be_visible(timeout=120 * SECONDS)
+        expect(dialog).to_contain_text(EX2_HINT, timeout=120 * SECONDS)
+        text = dialog.inner_text()
+        assert EX1_HINT not in text and "order_total" not in text, text
+        shot(page, "m0_validate")
+    except BaseException:
+        with contextlib.suppress(Exception):  # best effort: never hide the real failure
+            shot(page, "m0_failure")
+        raise
