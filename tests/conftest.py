@@ -1,5 +1,6 @@
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ _SKIP_DIRS = {".git", ".venv", "__pycache__", ".ruff_cache", ".pytest_cache", "t
 # nbgrader shells out to alembic and jupyter: the environment's bin must come first on PATH.
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 os.environ.setdefault("MPLBACKEND", "Agg")
+# hypothesis keeps a cache in .hypothesis/ of the working directory: keep it out of the repository
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "crm-lab-hypothesis"))
 
 
 def _repo_files() -> set[Path]:

@@ -1,0 +1,1073 @@
+"""客户价值：RFM、八类客户细分、客户终身价值（CLV）、客户生命周期阶段、ABC（帕累托）分析。
+
+- ``rfm_table(transactions)``：由交易表算出每位客户的 R（最近一次购买距今天数）、F（购买次数）、M（消费金额）；
+- ``rfm_scores(rfm)``：把 R、F、M 换成 1～5 分（分数越高越好）；
+- ``rfm_segment(rfm)`` 和 ``segment_summary(segmented)``：八类客户（重要价值客户 …… 一般挽留客户）及每类的策略；
+- ``clv_historical(...)``：历史客户终身价值 = 累计毛利；``clv_predictive(...)``：按保留率预测的客户终身价值；
+- ``lifecycle_stage(rfm)``：考察期 / 形成期 / 稳定期 / 退化期，规则可以改；
+- ``abc_analysis(values)``：ABC 分类（A 类 = 贡献前 80% 的客户或商品）。
+
+统一约定
+--------
+* **表进表出**：参数是 pandas 的 DataFrame 或 Series，结果也是；列名用英文，说明用中文。
+* **出错就说清楚**：不合格的输入一律抛出 ``CRMDataError``，消息说明哪一列、哪几行（行号是 DataFrame 的
+  行索引，可以用 ``df.loc[[行号, ...]]`` 查看）、出了什么问题、怎么改。
+* **不悄悄丢数据**：被排除的行（退货/取消的订单、没有客户编号的行，以及 ``duplicates="drop"`` 时删掉的
+  重复行）不报错，但会计数，记在结果的 ``result.attrs["report"]`` 里。它是一个键为中文的字典，各函数往里
+  添加自己的内容，并沿着 ``rfm_table → rfm_scores → rfm_segment``（以及 ``lifecycle_stage``、
+  ``clv_historical``）一路传下去。``rfm_table`` 和 ``clv_historical`` 写入的键是：
+
+  - ``输入行数``：交易表原有的行数；
+  - ``重复行``：与前面某一行完全相同的行数（见下文 ``duplicates=``）；
+  - ``删除的重复行``：其中被删掉的行数（``duplicates="drop"`` 时）；
+  - ``排除的退货/取消行``：``status`` 列的值属于 ``exclude_status`` 的行数；
+  - ``排除的状态明细``：上一项按状态分开计数，例如 ``{"退货": 553, "已取消": 379}``；
+  - ``排除的缺少客户编号行``：客户编号为空的行数（先按状态排除，剩下的再看客户编号）；
+  - ``计入的交易行数``：真正参与计算的行数 = 输入行数 − 删除的重复行 − 两类排除的行；
+  - ``客户数``：结果里的客户数；
+  - ``分析日期``：（仅 ``rfm_table``）计算 R 的基准日；
+  - ``来源``：（交易表由 ``read_table`` / ``load_dataset`` 读入时）文件路径。
+
+  其他函数添加的键：``rfm_scores`` 的 ``评分方法``；``rfm_segment`` 的 ``细分比较``、``细分基准值``；
+  ``clv_historical`` 的 ``毛利计算``；``lifecycle_stage`` 的 ``生命周期规则``、``未归类客户``；
+  ``abc_analysis``（从新的字典开始）的 ``输入行数``、``排除的缺少 <by> 的行``、``项目数``、``总计``、
+  ``各类项目数``。
+
+* **完全相同的重复行**（每一列都一样）默认报错（``duplicates="error"``），因为它们多半是重复导出；
+  ``duplicates="drop"`` 删掉它们并计数，``duplicates="keep"`` 保留（例如同一天买了两次同样的东西，
+  而表里没有订单号）。
+* **缺少客户编号**（空值或空白文字）的行排除并计数，不报错：线上订单里常有“游客下单”。
+  金额、日期等其他列的空值或错值一律报错，因为它们无法判断该怎么处理。
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from crm_lab.data import CRMDataError, check_columns
+
+__all__ = [
+    "EXCLUDED_STATUSES",
+    "LIFECYCLE_RULES",
+    "RFM_COLUMNS",
+    "SEGMENT_STRATEGIES",
+    "abc_analysis",
+    "clv_historical",
+    "clv_predictive",
+    "lifecycle_stage",
+    "rfm_scores",
+    "rfm_segment",
+    "rfm_table",
+    "segment_summary",
+]
+
+# 订单状态是这些值的行不算购买（比较时忽略首尾空格和英文大小写）。
+EXCLUDED_STATUSES = ("退货", "已取消", "returned", "cancelled")
+
+RFM_COLUMNS = ["recency", "frequency", "monetary"]
+
+# 八类客户的固定顺序和一句话策略。R 好 = 最近买过；F 高 = 买得多；M 高 = 花得多。
+SEGMENT_STRATEGIES = {
+    "重要价值客户": "最近常来、花得多（R好 F高 M高）：重点维护，提供 VIP 专属服务和新品优先体验。",
+    "重要发展客户": "最近来过、花得多但次数少（R好 F低 M高）：用积分、满减和定期提醒提高购买频率。",
+    "重要保持客户": "以前常来、花得多，但很久没来（R差 F高 M高）：主动回访，了解原因，防止流失。",
+    "重要挽留客户": "花得多，但来得少、很久没来（R差 F低 M高）：重点挽回，调查流失原因，给出回归优惠。",
+    "一般价值客户": "最近常来但花得少（R好 F高 M低）：推荐搭配和更高档的商品，提高客单价。",
+    "一般发展客户": "最近来过、次数少、花得少，多为新客户（R好 F低 M低）：做好新客关怀，用小额优惠促成再次购买。",
+    "一般保持客户": "以前常来但花得少、很久没来（R差 F高 M低）：用短信、公众号推送等低成本方式唤醒。",
+    "一般挽留客户": "很久没来、来得少、花得少（R差 F低 M低）：低成本维系，不必投入过多营销费用。",
+}
+
+_SEGMENT_BY_LEVELS = {  # (R 好, F 高, M 高) -> 客户类别
+    (True, True, True): "重要价值客户",
+    (True, False, True): "重要发展客户",
+    (False, True, True): "重要保持客户",
+    (False, False, True): "重要挽留客户",
+    (True, True, False): "一般价值客户",
+    (True, False, False): "一般发展客户",
+    (False, True, False): "一般保持客户",
+    (False, False, False): "一般挽留客户",
+}
+
+# 客户生命周期阶段的默认规则：键是阶段，值是条件（pandas 的 DataFrame.eval 表达式，可以用表里的任何列）。
+# 从上往下判断，客户落在第一个满足的阶段；一条都不满足的记为“未归类”。
+# 默认规则只用 RFM 表里的两列：recency（几天没买）和 frequency（买了几次）。
+# 180 天与课程数据的流失定义（最后 180 天没有下单）一致；老师可以复制后修改，例如
+#     rules = dict(LIFECYCLE_RULES, 退化期="recency > 90")
+LIFECYCLE_RULES = {
+    "考察期": "frequency == 1 and recency <= 180",      # 最近半年第一次来，只买过 1 次：双方还在相互了解
+    "形成期": "2 <= frequency <= 4 and recency <= 180",  # 最近半年还在买，买过 2～4 次：交易在增加
+    "稳定期": "frequency >= 5 and recency <= 180",       # 最近半年还在买，买过 5 次及以上：关系稳定
+    "退化期": "recency > 180",                           # 超过半年（180 天）没有购买：关系在冷却
+}
+UNCLASSIFIED_STAGE = "未归类"
+
+_FREQUENCY_CHOICES = {"orders": "订单数", "days": "购买天数"}
+_STATUS_COLUMN_GUESSES = ("status", "订单状态", "状态")
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. RFM
+# ---------------------------------------------------------------------------------------------
+
+
+def rfm_table(transactions: pd.DataFrame, *, customer: str = "customer_id", date: str = "order_date",
+              amount: str = "amount", order: str | None = None, status: str | None = None,
+              exclude_status=EXCLUDED_STATUSES, analysis_date=None, frequency: str = "orders",
+              duplicates: str = "error") -> pd.DataFrame:
+    """由交易表计算每位客户的 RFM：最近一次购买距今几天、买了几次、一共花了多少钱。
+
+    参数
+    ----
+    transactions : 交易表（订单表），每行一笔交易（或订单中的一行商品）。
+    customer, date, amount : 客户编号、交易日期、金额所在的列名。日期可以是日期类型，
+        也可以是 “2024-06-01”“2024/6/1”“2024年6月1日” 这样的文字；金额必须大于 0。
+    order : 订单号所在的列名（可选）。同一个订单有多行时（订单明细），F 按不同订单号计数。
+    status : 订单状态所在的列名（可选）。状态属于 ``exclude_status`` 的行（默认：退货、已取消、
+        returned、cancelled，不分英文大小写、忽略首尾空格）不算购买，排除后计数。没写 ``status`` 而表里
+        有名为 status / 订单状态 / 状态 的列、其中又有这些值时会报错，免得把退货悄悄算成购买。
+    analysis_date : 分析日期，R = 分析日期 − 最后一次购买的日期（按日历天数）。
+        默认是最后一笔交易的第二天，所以最近一次购买在最后一天的客户 R = 1。
+    frequency : F 怎么数。``"orders"``（默认）：给了 ``order`` 就数不同的订单号，没给就数行数（每行一单）；
+        ``"days"``：数有购买的不同日期（同一天买几次只算一次）。
+    duplicates : 完全相同的重复行怎么办：``"error"``（默认，报错）、``"drop"``（删掉并计数）、``"keep"``（保留）。
+
+    返回
+    ----
+    DataFrame，每位客户一行（行索引是客户编号，按编号排序），三列：``recency``（天，整数）、
+    ``frequency``（次，整数）、``monetary``（金额之和）。排除了哪些行见 ``result.attrs["report"]``
+    （模块说明里有每个键的含义）。
+
+    例子
+    ----
+    >>> orders = pd.DataFrame({
+    ...     "customer_id": ["C1", "C1", "C2", "C3", "C3", "C3"],
+    ...     "order_date": ["2024-06-01", "2024-06-20", "2024-05-15", "2024-06-25", "2024-06-28", "2024-06-28"],
+    ...     "amount": [100.0, 50.0, 80.0, 20.0, 30.0, 30.0],
+    ...     "status": ["已完成", "已完成", "已完成", "已完成", "已完成", "退货"],
+    ... })
+    >>> rfm = rfm_table(orders, status="status")
+    >>> rfm  # doctest: +NORMALIZE_WHITESPACE
+                 recency  frequency  monetary
+    customer_id
+    C1                 9          2     150.0
+    C2                45          1      80.0
+    C3                 1          2      50.0
+    >>> rfm.attrs["report"]["排除的退货/取消行"], str(rfm.attrs["report"]["分析日期"].date())
+    (1, '2024-06-29')
+    """
+    _check_choice("frequency", frequency, _FREQUENCY_CHOICES)
+    kept, report = _clean_transactions(
+        transactions, customer=customer, amount=amount, date=date, order=order, status=status,
+        exclude_status=exclude_status, duplicates=duplicates,
+    )
+    day = kept["_date"].dt.normalize()
+    last_day = day.max()
+    if analysis_date is None:
+        analysis_day = last_day + pd.Timedelta(days=1)
+    else:
+        analysis_day = _parse_analysis_date(analysis_date)
+        late = day > analysis_day
+        if late.any():
+            raise CRMDataError(
+                f"有交易发生在分析日期 {analysis_day.date()} 之后（列 {date}）：{_rows(late, kept['_date'])}。"
+                f"R（距今天数）不能是负数。请把 analysis_date 改到 {last_day.date()} 或更晚，"
+                f"或先只保留分析日期之前的交易，例如 df[df[{date!r}] <= {str(analysis_day.date())!r}]。"
+            )
+
+    groups = day.groupby(kept["_customer"], sort=True, observed=True)
+    if frequency == "days":
+        counts = groups.nunique()
+    elif order is not None:
+        counts = kept["_order"].groupby(kept["_customer"], sort=True, observed=True).nunique()
+    else:
+        counts = groups.size()
+    result = pd.DataFrame({
+        "recency": (analysis_day - groups.max()).dt.days.astype("int64"),
+        "frequency": counts.astype("int64"),
+        "monetary": kept["_amount"].groupby(kept["_customer"], sort=True, observed=True).sum().astype(float),
+    })
+    result.index.name = customer
+    report["客户数"] = len(result)
+    report["分析日期"] = analysis_day
+    result.attrs["report"] = report
+    return result
+
+
+def rfm_scores(rfm: pd.DataFrame, *, bins: int = 5, method: str = "quantile", recency_edges=None,
+               frequency_edges=None, monetary_edges=None) -> pd.DataFrame:
+    """给每位客户的 R、F、M 打分（1 到 ``bins`` 分，分数越高越好），加上 ``R``、``F``、``M`` 三列。
+
+    R 的方向是反的：``recency`` 越小（买得越近）R 分越高；F、M 则是数值越大分越高。
+
+    参数
+    ----
+    rfm : 含 ``recency``、``frequency``、``monetary`` 三列的表，通常是 ``rfm_table`` 的结果。
+    bins : 分成几档，默认 5（1～5 分）。
+    method : ``"quantile"``（默认，按排名等分）或 ``"fixed"``（按给定的分界点）。
+
+        * ``"quantile"``：把客户按数值从差到好排名（1, 2, …, n），得分 = ⌈名次 × bins ÷ n⌉，
+          每档人数相同（最多差 1 人）。**数值相同的客户按表中先后顺序排名**（``rank(method="first")``），
+          所以很多客户 frequency 都是 1 时，他们可能分在 1 分和 2 分两档——这样每档人数才均匀。
+          想让数值相同的客户一定同分，请用 ``"fixed"``。
+        * ``"fixed"``：必须同时给出 ``recency_edges``、``frequency_edges``、``monetary_edges``，每个都是
+          ``bins − 1`` 个从小到大的分界点，区间含右端点。F、M：``≤ 第 1 个分界点`` 得 1 分，
+          ``≤ 第 2 个`` 得 2 分 ……，大于最后一个得 ``bins`` 分；R 反过来：``≤ 第 1 个分界点`` 得 ``bins`` 分，
+          大于最后一个得 1 分。例如 ``recency_edges=[30, 60, 90, 180]``：30 天内买过 5 分，超过 180 天 1 分。
+
+    返回
+    ----
+    ``rfm`` 的副本，多了整数列 ``R``、``F``、``M``；``attrs["report"]`` 里记下 ``评分方法``。
+
+    例子
+    ----
+    >>> rfm = pd.DataFrame({"recency": [5, 40, 200, 10], "frequency": [6, 1, 1, 3],
+    ...                     "monetary": [600.0, 80.0, 20.0, 150.0]}, index=["C1", "C2", "C3", "C4"])
+    >>> rfm_scores(rfm, bins=4)[["R", "F", "M"]]
+        R  F  M
+    C1  4  4  4
+    C2  2  1  2
+    C3  1  2  1
+    C4  3  3  3
+    >>> rfm_scores(rfm, bins=3, method="fixed", recency_edges=[30, 90],
+    ...            frequency_edges=[1, 4], monetary_edges=[100, 500])[["R", "F", "M"]]
+        R  F  M
+    C1  3  3  3
+    C2  2  1  1
+    C3  1  1  1
+    C4  3  2  2
+    """
+    _check_bins(bins)
+    _check_choice("method", method, {"quantile": "按排名等分", "fixed": "按给定的分界点"})
+    edges = {"recency": recency_edges, "frequency": frequency_edges, "monetary": monetary_edges}
+    if method == "quantile":
+        given = [f"{name}_edges" for name, value in edges.items() if value is not None]
+        if given:
+            raise CRMDataError(
+                f"{', '.join(given)} 只在 method=\"fixed\" 时使用，现在 method=\"quantile\"。"
+                "请加上 method=\"fixed\"，或者去掉这些分界点改用按排名等分。"
+            )
+    else:
+        edges = {name: _check_edges(f"{name}_edges", value, bins) for name, value in edges.items()}
+    values = _rfm_values(rfm, table="RFM 表（rfm 参数）")
+
+    result = rfm.copy()
+    n = len(values)
+    for column, score in zip(RFM_COLUMNS, ["R", "F", "M"], strict=True):
+        x = values[column]
+        if method == "quantile":
+            ordered = -x if column == "recency" else x  # 从差到好排名
+            rank = ordered.rank(method="first").astype("int64")
+            points = (rank * bins + n - 1) // n  # ⌈名次 × bins ÷ n⌉，整数运算
+        else:
+            position = np.searchsorted(np.asarray(edges[column]), x.to_numpy(), side="left")
+            points = pd.Series(bins - position if column == "recency" else position + 1, index=x.index)
+        result[score] = points.astype("int64")
+    report = dict(rfm.attrs.get("report", {}))
+    report["评分方法"] = (f"按排名等分为 {bins} 档" if method == "quantile"
+                      else f"按分界点分为 {bins} 档：" + "；".join(f"{k} {list(v)}" for k, v in edges.items()))
+    result.attrs["report"] = report
+    return result
+
+
+def rfm_segment(rfm: pd.DataFrame, *, compare: str = "mean") -> pd.DataFrame:
+    """按 R、F、M 各自与平均值（或中位数）比较，把客户分成八类，并给出每类的一句话策略。
+
+    比较规则（等于基准值时算“差/低”）：R 好 = ``recency`` 小于基准（最近买过）；
+    F 高 = ``frequency`` 大于基准；M 高 = ``monetary`` 大于基准。八类客户：
+
+    ========  ====  ====  ====
+    类别      R     F     M
+    ========  ====  ====  ====
+    重要价值  好    高    高
+    重要发展  好    低    高
+    重要保持  差    高    高
+    重要挽留  差    低    高
+    一般价值  好    高    低
+    一般发展  好    低    低
+    一般保持  差    高    低
+    一般挽留  差    低    低
+    ========  ====  ====  ====
+
+    参数
+    ----
+    rfm : 含 ``recency``、``frequency``、``monetary`` 三列的表，通常是 ``rfm_table`` 的结果。
+    compare : 与什么比较：``"mean"``（平均值，默认）或 ``"median"``（中位数，不容易被少数大客户拉高）。
+
+    返回
+    ----
+    ``rfm`` 的副本，多了两列：``segment``（类别名，例如“重要价值客户”）和 ``strategy``（该类的策略，
+    来自 ``SEGMENT_STRATEGIES``）。三个基准值记在 ``attrs["report"]["细分基准值"]``。
+
+    例子
+    ----
+    >>> rfm = pd.DataFrame({"recency": [5, 40, 200, 10], "frequency": [6, 1, 1, 3],
+    ...                     "monetary": [600.0, 80.0, 20.0, 150.0]}, index=["C1", "C2", "C3", "C4"])
+    >>> rfm_segment(rfm)["segment"].tolist()
+    ['重要价值客户', '一般发展客户', '一般挽留客户', '一般价值客户']
+    >>> rfm_segment(rfm).attrs["report"]["细分基准值"]
+    {'recency': 63.75, 'frequency': 2.75, 'monetary': 212.5}
+    """
+    _check_choice("compare", compare, {"mean": "平均值", "median": "中位数"})
+    values = _rfm_values(rfm, table="RFM 表（rfm 参数）")
+    centre = values.mean() if compare == "mean" else values.median()
+    recent = values["recency"] < centre["recency"]
+    frequent = values["frequency"] > centre["frequency"]
+    big = values["monetary"] > centre["monetary"]
+    segment = [_SEGMENT_BY_LEVELS[key] for key in zip(recent, frequent, big, strict=True)]
+
+    result = rfm.copy()
+    result["segment"] = pd.Series(segment, index=rfm.index, dtype=object)
+    result["strategy"] = pd.Series([SEGMENT_STRATEGIES[s] for s in segment], index=rfm.index, dtype=object)
+    report = dict(rfm.attrs.get("report", {}))
+    report["细分比较"] = "平均值" if compare == "mean" else "中位数"
+    report["细分基准值"] = {c: float(centre[c]) for c in RFM_COLUMNS}
+    result.attrs["report"] = report
+    return result
+
+
+def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
+    """按八类客户汇总：人数、人数占比、平均 R/F/M、消费金额占比和策略。
+
+    参数
+    ----
+    segmented : ``rfm_segment`` 的结果（至少含 ``segment``、``recency``、``frequency``、``monetary`` 列）。
+
+    返回
+    ----
+    DataFrame，八行，按 ``SEGMENT_STRATEGIES`` 的固定顺序（没有客户的类别也列出，人数为 0、平均值为空），
+    列：``customers``（人数）、``share``（人数占比）、``recency_mean``、``frequency_mean``、
+    ``monetary_mean``、``monetary_share``（消费金额占全部客户的比例）、``strategy``。
+
+    例子
+    ----
+    >>> rfm = pd.DataFrame({"recency": [5, 40, 200, 10], "frequency": [6, 1, 1, 3],
+    ...                     "monetary": [600.0, 80.0, 20.0, 150.0]})
+    >>> summary = segment_summary(rfm_segment(rfm))
+    >>> summary[["customers", "share", "monetary_mean"]].head(6)  # doctest: +NORMALIZE_WHITESPACE
+            customers  share  monetary_mean
+    segment
+    重要价值客户          1   0.25          600.0
+    重要发展客户          0   0.00            NaN
+    重要保持客户          0   0.00            NaN
+    重要挽留客户          0   0.00            NaN
+    一般价值客户          1   0.25          150.0
+    一般发展客户          1   0.25           80.0
+    """
+    check_columns(segmented, ["segment", *RFM_COLUMNS], table="细分结果（segmented 参数）")
+    values = _rfm_values(segmented, table="细分结果（segmented 参数）")
+    segment = segmented["segment"].astype(object)
+    unknown = ~segment.isin(list(SEGMENT_STRATEGIES))
+    if unknown.any():
+        raise CRMDataError(
+            f"细分结果的列 segment 有不认识的类别：{_rows(unknown, segment)}。"
+            f"允许的类别：{'、'.join(SEGMENT_STRATEGIES)}。请用 rfm_segment(...) 的结果，不要手改类别名。"
+        )
+    order = list(SEGMENT_STRATEGIES)
+    groups = values.groupby(segment.to_numpy(), sort=False)
+    counts = groups.size().reindex(order, fill_value=0).astype("int64")
+    means = groups.mean().reindex(order)
+    sums = values["monetary"].groupby(segment.to_numpy(), sort=False).sum().reindex(order, fill_value=0.0)
+    total = float(values["monetary"].sum())
+    summary = pd.DataFrame({
+        "customers": counts,
+        "share": counts / counts.sum(),
+        "recency_mean": means["recency"],
+        "frequency_mean": means["frequency"],
+        "monetary_mean": means["monetary"],
+        "monetary_share": sums / total if total else np.nan,
+        "strategy": pd.Series(SEGMENT_STRATEGIES, dtype=object),
+    }, index=pd.Index(order, name="segment"))
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. 客户终身价值（CLV）
+# ---------------------------------------------------------------------------------------------
+
+
+def clv_historical(data: pd.DataFrame, *, margin: float | None = None, cost: str | None = None,
+                   customer: str = "customer_id", amount: str = "amount", status: str | None = None,
+                   exclude_status=EXCLUDED_STATUSES, duplicates: str = "error") -> pd.DataFrame:
+    """历史客户终身价值：每位客户到目前为止带来的累计毛利（不折现）。
+
+    两种算法，二选一：
+
+    * ``margin=0.3``：毛利 = 消费金额 × 毛利率（所有商品的毛利率相同时最简单）；
+    * ``cost="cost"``：交易表里有每行的成本列，毛利 = Σ(金额 − 成本)，可以算出不同商品毛利率不同的情况。
+
+    参数
+    ----
+    data : 交易表（含客户编号和金额列），或 ``rfm_table`` 的结果（含 ``monetary`` 列，只能用 ``margin=``）。
+        表里有 ``amount`` 指定的列时按交易表处理，否则按 RFM 表处理。
+    margin : 毛利率，0 到 1 之间的小数（0.3 表示 30%）。
+    cost : 交易表中成本所在的列名（成本不能为负，也不能为空）。
+    customer, amount, status, exclude_status, duplicates : 与 ``rfm_table`` 相同；退货/取消的行和没有客户编号的行
+        排除并计数，记在 ``attrs["report"]``。
+
+    返回
+    ----
+    DataFrame，每位客户一行（行索引是客户编号），三列：``revenue``（消费金额）、``cost``（成本）、
+    ``clv_historical``（累计毛利 = revenue − cost）。
+
+    例子
+    ----
+    >>> orders = pd.DataFrame({"customer_id": ["C1", "C1", "C2"], "amount": [100.0, 50.0, 80.0],
+    ...                        "cost": [60.0, 20.0, 70.0]})
+    >>> clv_historical(orders, cost="cost")  # doctest: +NORMALIZE_WHITESPACE
+                 revenue  cost  clv_historical
+    customer_id
+    C1             150.0  80.0            70.0
+    C2              80.0  70.0            10.0
+    >>> clv_historical(orders, margin=0.3)["clv_historical"].tolist()
+    [45.0, 24.0]
+    """
+    if margin is not None and cost is not None:
+        raise CRMDataError("margin= 和 cost= 只能写一个：按统一毛利率算写 margin=0.3，按成本列算写 cost=\"列名\"。")
+    if margin is None and cost is None:
+        raise CRMDataError(
+            "请告诉函数怎么算毛利：写 margin=0.3（毛利率 30%），或写 cost=\"成本列名\"（交易表里每行的成本）。"
+        )
+    if margin is not None:
+        margin = _check_rate("margin", margin, low=0.0, high=1.0, low_open=True,
+                             meaning="毛利率（0 到 1 之间的小数，0.3 表示 30%）")
+    is_rfm = isinstance(data, pd.DataFrame) and amount not in data.columns and "monetary" in data.columns
+    if is_rfm:
+        if cost is not None:
+            raise CRMDataError(
+                "RFM 表只有消费总额（monetary），没有成本，不能用 cost=。"
+                "请传入交易表（每行的金额和成本），或改用 margin=毛利率。"
+            )
+        revenue = _rfm_values(data, table="RFM 表（data 参数）", columns=["monetary"])["monetary"]
+        result = pd.DataFrame({"revenue": revenue.astype(float), "cost": revenue * (1 - margin)})
+        result["clv_historical"] = revenue * margin
+        report = dict(data.attrs.get("report", {}))
+    else:
+        has_amount = isinstance(data, pd.DataFrame) and amount in data.columns
+        table = "交易表" if has_amount else "交易表（或含 monetary 列的 RFM 表）"
+        kept, report = _clean_transactions(
+            data, customer=customer, amount=amount, status=status, exclude_status=exclude_status,
+            duplicates=duplicates, extra=[cost] if cost else [], table=table,
+        )
+        if cost is None:
+            kept["_cost"] = kept["_amount"] * (1 - margin)
+        else:
+            kept["_cost"] = _numeric_column(kept[cost], where=f"交易表的成本列 {cost}")
+            negative = kept["_cost"] < 0
+            if negative.any():
+                raise CRMDataError(
+                    f"交易表的成本列 {cost} 有负数：{_rows(negative, kept[cost])}。成本应当 ≥ 0，请改正后再算。"
+                )
+        groups = kept[["_amount", "_cost"]].groupby(kept["_customer"], sort=True, observed=True).sum()
+        result = pd.DataFrame({"revenue": groups["_amount"].astype(float), "cost": groups["_cost"].astype(float)})
+        result["clv_historical"] = result["revenue"] - result["cost"]
+        result.index.name = customer
+        report["客户数"] = len(result)
+    report["毛利计算"] = f"消费金额 × 毛利率 {margin:g}" if cost is None else f"金额 {amount} − 成本 {cost}"
+    result.attrs["report"] = report
+    return result
+
+
+def clv_predictive(margin_per_period, *, retention_rate, discount_rate, periods: int | None = None):
+    """按保留率预测客户终身价值（Gupta & Lehmann 2003 的保留模型）。
+
+    公式（m = 每期毛利，r = 保留率，d = 每期折现率，T = ``periods``）::
+
+        有限期：CLV = Σ_{t=0}^{T-1} m · r^t / (1 + d)^t
+        无限期：CLV = Σ_{t=0}^{∞}  m · r^t / (1 + d)^t = m · (1 + d) / (1 + d − r)
+
+    假设：每期毛利 m 固定不变；每期保留率 r 固定（上期的客户本期还在的概率），流失的客户不会回来；
+    折现率 d 固定；毛利在每期**期初**收到，所以第 0 期（本期）的 m 不打折也不乘保留率；
+    ``periods`` 是一共计入几期（第 0 期到第 T−1 期）。期的长度（年、季度、月）由你决定，
+    但 m、r、d 必须是同一种期（例如都是“每年”）。
+
+    来源：Gupta, S. & Lehmann, D. R. (2003). Customers as assets. *Journal of Interactive Marketing*, 17(1), 9–24.
+
+    参数
+    ----
+    margin_per_period : 每期毛利 m，一个数，或每位客户一个数的 Series。
+    retention_rate : 保留率 r，0 ≤ r < 1（0.8 表示 80%）；一个数或 Series。
+    discount_rate : 每期折现率 d，−1 < d ≤ 1（0.1 表示 10%）；一个数或 Series。
+    periods : 计入几期（正整数）；默认 ``None`` 表示无限期。无限期时还要求 r < 1 + d（否则总和发散）。
+
+    返回
+    ----
+    参数都是数时返回一个数（float）；有 Series 时返回同样行索引的 Series，名为 ``clv_predictive``。
+
+    例子
+    ----
+    >>> round(clv_predictive(100, retention_rate=0.8, discount_rate=0.1, periods=3), 2)  # 100 + 72.73 + 52.89
+    225.62
+    >>> round(clv_predictive(100, retention_rate=0.8, discount_rate=0.1), 2)  # 100 × 1.1 ÷ 0.3
+    366.67
+    >>> clv_predictive(pd.Series([100.0, 50.0], index=["C1", "C2"]), retention_rate=0.5, discount_rate=0.0)
+    C1    200.0
+    C2    100.0
+    Name: clv_predictive, dtype: float64
+    """
+    m = _number_or_series("margin_per_period", margin_per_period, meaning="每期毛利")
+    r = _number_or_series("retention_rate", retention_rate, meaning="保留率（0.8 表示 80%）",
+                          low=0.0, high=1.0, high_open=True)
+    d = _number_or_series("discount_rate", discount_rate, meaning="每期折现率（0.1 表示 10%）",
+                          low=-1.0, high=1.0, low_open=True)
+    if periods is not None and (isinstance(periods, bool) or not isinstance(periods, numbers.Integral)
+                                or periods < 1):
+        raise CRMDataError(f"periods（计入几期）应该是正整数，例如 5；无限期请写 periods=None。收到 {periods!r}。")
+    index = _common_index(margin_per_period=m, retention_rate=r, discount_rate=d)
+    q = np.asarray(r, dtype=float) / (1 + np.asarray(d, dtype=float))  # 每期的“保留并折现”系数
+    if periods is None:
+        diverge = np.asarray(np.asarray(r, dtype=float) >= 1 + np.asarray(d, dtype=float))
+        if diverge.any():
+            raise CRMDataError(
+                "无限期的 CLV 要求保留率小于 1 + 折现率（retention_rate < 1 + discount_rate），否则总和无穷大。"
+                "请检查 discount_rate，或写 periods=期数 只算有限期。"
+            )
+        factor = 1 / (1 - q)  # = (1 + d) / (1 + d − r)
+    else:
+        with np.errstate(all="ignore"):  # q = 1 的情形由 np.where 单独处理
+            factor = np.where(np.isclose(q, 1.0), float(periods), (1 - q ** periods) / (1 - q))
+    value = np.asarray(m, dtype=float) * factor
+    if not np.isfinite(value).all():
+        raise CRMDataError(
+            "CLV 算出来是无穷大：保留率比 1 + 折现率大得多、期数又太多。请检查 discount_rate 和 periods。"
+        )
+    if index is None:
+        return float(value)
+    return pd.Series(np.broadcast_to(value, (len(index),)).copy(), index=index, name="clv_predictive")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. 客户生命周期
+# ---------------------------------------------------------------------------------------------
+
+
+def lifecycle_stage(customers: pd.DataFrame, *, rules=None) -> pd.DataFrame:
+    """按规则判断每位客户处在生命周期的哪个阶段：考察期、形成期、稳定期、退化期。
+
+    默认规则（``LIFECYCLE_RULES``，只用 RFM 表的 ``recency`` 和 ``frequency`` 两列）：
+
+    ======  ==========================================  =======================================
+    阶段    条件                                        含义
+    ======  ==========================================  =======================================
+    考察期  ``frequency == 1 and recency <= 180``       最近半年第一次来，只买过 1 次
+    形成期  ``2 <= frequency <= 4 and recency <= 180``  最近半年还在买，买过 2～4 次，交易在增加
+    稳定期  ``frequency >= 5 and recency <= 180``       最近半年还在买，买过 5 次及以上
+    退化期  ``recency > 180``                           超过 180 天没有购买，关系在冷却
+    ======  ==========================================  =======================================
+
+    参数
+    ----
+    customers : 每位客户一行的表，含规则里用到的列，通常是 ``rfm_table`` 的结果。
+    rules : 自己的规则，字典 ``{阶段: 条件}``，或含 ``stage``、``rule`` 两列的 DataFrame。条件是
+        pandas ``DataFrame.eval`` 的表达式：列名、数字、``== != < <= > >=``、``and``、``or``、``not``，
+        可以连写 ``2 <= frequency <= 4``；中文列名要用反引号括起来，例如 ```注册天数` > 30``。
+        从上往下判断，客户落在**第一个**满足的阶段；一个都不满足的记为“未归类”，人数记在 ``attrs["report"]``。
+
+    返回
+    ----
+    ``customers`` 的副本，多了一列 ``stage``。
+
+    例子
+    ----
+    >>> rfm = pd.DataFrame({"recency": [10, 30, 20, 300], "frequency": [1, 3, 12, 8]},
+    ...                    index=["C1", "C2", "C3", "C4"])
+    >>> lifecycle_stage(rfm)["stage"].tolist()
+    ['考察期', '形成期', '稳定期', '退化期']
+    >>> shorter = {stage: rule.replace("180", "25") for stage, rule in LIFECYCLE_RULES.items()}  # 25 天不来算退化
+    >>> lifecycle_stage(rfm, rules=shorter)["stage"].tolist()
+    ['考察期', '退化期', '稳定期', '退化期']
+    """
+    if not isinstance(customers, pd.DataFrame):
+        raise CRMDataError(f"customers 应该是 pandas 的 DataFrame，收到的是 {type(customers).__name__}。")
+    if customers.empty:
+        raise CRMDataError("客户表（customers 参数）是空的，没有可以判断阶段的客户。")
+    rules = _check_rules(LIFECYCLE_RULES if rules is None else rules)
+    conditions = []
+    for stage, rule in rules.items():
+        try:
+            mask = customers.eval(rule, engine="python")
+        except Exception as exc:  # pandas 的各种解析错误都换成中文说明
+            raise CRMDataError(
+                f"生命周期规则 {stage}：{rule!r} 无法计算（{type(exc).__name__}: {exc}）。"
+                f"表里的列：{', '.join(map(str, customers.columns))}。"
+                "条件的写法例如 \"frequency >= 5 and recency <= 180\"；中文列名要用反引号括起来。"
+            ) from exc
+        if isinstance(mask, (bool, np.bool_)):  # 例如 "True"：其余客户都归入这一阶段
+            mask = pd.Series(bool(mask), index=customers.index)
+        if not (isinstance(mask, pd.Series) and pd.api.types.is_bool_dtype(mask)):
+            raise CRMDataError(
+                f"生命周期规则 {stage}：{rule!r} 算出来的不是“是/否”。"
+                "条件里要有比较，例如 \"recency > 180\"，而不是 \"recency + 1\"。"
+            )
+        conditions.append(mask.fillna(False).to_numpy(dtype=bool))
+    stages = np.select(conditions, list(rules), default=UNCLASSIFIED_STAGE)
+    result = customers.copy()
+    result["stage"] = pd.Series(stages, index=customers.index, dtype=object)
+    report = dict(customers.attrs.get("report", {}))
+    report["生命周期规则"] = dict(rules)
+    report["未归类客户"] = int((stages == UNCLASSIFIED_STAGE).sum())
+    result.attrs["report"] = report
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. ABC（帕累托）分析
+# ---------------------------------------------------------------------------------------------
+
+
+def abc_analysis(values, *, by: str | None = None, value: str | None = None, a: float = 0.8,
+                 b: float = 0.95) -> pd.DataFrame:
+    """ABC 分类（帕累托 80/20 分析）：按贡献从大到小排序，A 类贡献前 80%，B 类接下来的 15%，其余为 C 类。
+
+    分界的处理：从最大的一项往下累加，**跨过 80% 的那一项也算 A 类**（所以 A 类至少有一项）；
+    也就是说，一项之前（不含它自己）的累计占比小于 ``a`` 就是 A 类，小于 ``b`` 就是 B 类，否则是 C 类。
+    数值相同的项按原来的先后顺序排，它们可能正好被分界线分到两类。
+
+    参数
+    ----
+    values : 一个 Series（行索引是客户或商品，值是金额），或一个 DataFrame（配合 ``value=``、``by=``）。
+    by : DataFrame 中分组的列，例如 ``"customer_id"``：先把同一客户的金额加总再分类。
+        这一列为空的行排除并计数（``attrs["report"]``）。不写时 DataFrame 的每一行就是一项。
+    value : DataFrame 中金额所在的列名（传 DataFrame 时必填）。值不能为负、不能为空，总和要大于 0。
+    a, b : A 类、B 类的累计占比上限，0 < a < b ≤ 1，默认 0.8 和 0.95。
+
+    返回
+    ----
+    DataFrame，按 ``value`` 从大到小排序，列：``value``、``share``（占总额比例）、``cumulative_share``
+    （累计占比，最后一项为 1）、``abc_class``（"A"/"B"/"C"）、``rank``（名次，1 为最大）。
+    ``attrs["report"]`` 里有 ``项目数``、``总计``、``各类项目数``。
+
+    例子
+    ----
+    >>> sales = pd.Series([500.0, 300.0, 120.0, 50.0, 30.0], index=["C1", "C2", "C3", "C4", "C5"])
+    >>> abc_analysis(sales)  # doctest: +NORMALIZE_WHITESPACE
+        value  share  cumulative_share abc_class  rank
+    C1  500.0   0.50              0.50         A     1
+    C2  300.0   0.30              0.80         A     2
+    C3  120.0   0.12              0.92         B     3
+    C4   50.0   0.05              0.97         B     4
+    C5   30.0   0.03              1.00         C     5
+    >>> orders = pd.DataFrame({"customer_id": ["C1", "C2", "C1", "C3"], "amount": [60.0, 10.0, 25.0, 5.0]})
+    >>> abc_analysis(orders, by="customer_id", value="amount")["abc_class"].to_dict()
+    {'C1': 'A', 'C2': 'B', 'C3': 'C'}
+    """
+    a = _check_rate("a", a, low=0.0, high=1.0, low_open=True, meaning="A 类的累计占比上限（0.8 表示 80%）")
+    b = _check_rate("b", b, low=0.0, high=1.0, low_open=True, meaning="B 类的累计占比上限（0.95 表示 95%）")
+    if a >= b:
+        raise CRMDataError(f"a 必须小于 b（A 类在前、B 类在后），现在 a={a:g}、b={b:g}。例如 a=0.8, b=0.95。")
+    if isinstance(values, pd.Series):
+        if by is not None or value is not None:
+            raise CRMDataError("values 是 Series 时不用写 by= 和 value=；它们只用于 DataFrame。")
+        raw, where = values, "values（Series）"
+    elif isinstance(values, pd.DataFrame):
+        if value is None:
+            raise CRMDataError(
+                "values 是 DataFrame 时必须用 value= 指出金额所在的列，例如 value=\"amount\"。"
+                f"现有的列：{', '.join(map(str, values.columns))}。"
+            )
+        check_columns(values, [value] + ([by] if by is not None else []), table="ABC 分析的表（values 参数）")
+        raw, where = values[value], f"列 {value}"
+    else:
+        raise CRMDataError(
+            f"values 应该是 pandas 的 Series 或 DataFrame，收到的是 {type(values).__name__}。"
+            "列表可以先写成 pd.Series(列表, index=名称列表)。"
+        )
+    report = {"输入行数": len(raw)}
+    if len(raw) == 0:
+        raise CRMDataError(f"ABC 分析的{where}是空的，没有可以分类的数据。")
+    if by is not None:
+        keys = values[by]
+        missing_key = _blank(keys)
+        report[f"排除的缺少 {by} 的行"] = int(missing_key.sum())
+        raw, keys = raw[~missing_key], keys[~missing_key]
+        if raw.empty:
+            raise CRMDataError(f"ABC 分析的表里列 {by} 全是空值，排除这些行后没有数据了。请检查 by= 是否选对了列。")
+    numbers_ = _numeric_column(raw, where=f"ABC 分析的{where}")
+    negative = numbers_ < 0
+    if negative.any():
+        raise CRMDataError(
+            f"ABC 分析的{where}有负数：{_rows(negative, raw)}。ABC 分析只处理非负的贡献（金额、利润）；"
+            "亏损的项请单独分析，或先用 .clip(lower=0) 记为 0。"
+        )
+    if by is not None:
+        numbers_ = numbers_.groupby(keys.to_numpy(), sort=False).sum()
+        numbers_.index.name = by
+    if float(numbers_.sum()) <= 0:
+        raise CRMDataError(f"ABC 分析的{where}总和为 0，无法计算占比。请检查是不是选错了列。")
+
+    ordered = numbers_.sort_values(ascending=False, kind="stable")
+    running = ordered.cumsum()
+    total = float(running.iloc[-1])
+    before = (running - ordered) / total  # 这一项之前的累计占比
+    tolerance = 1e-12
+    classes = np.where(before < a - tolerance, "A", np.where(before < b - tolerance, "B", "C"))
+    result = pd.DataFrame({
+        "value": ordered.astype(float),
+        "share": ordered / total,
+        "cumulative_share": running / total,
+        "abc_class": pd.Series(classes, index=ordered.index, dtype=object),
+        "rank": np.arange(1, len(ordered) + 1, dtype="int64"),
+    }, index=ordered.index)
+    report["项目数"] = len(result)
+    report["总计"] = total
+    report["各类项目数"] = {k: int((classes == k).sum()) for k in "ABC"}
+    result.attrs["report"] = report
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# 内部工具
+# ---------------------------------------------------------------------------------------------
+
+
+def _clean_transactions(data, *, customer, amount, status, exclude_status, duplicates, date=None, order=None,
+                        extra=(), table="交易表"):
+    """检查交易表、排除退货/取消和没有客户编号的行；返回 (保留的行, 报告)。
+
+    保留的行多了几列：``_customer``、``_amount``（数值）、``_date``（日期，给了 date 时）、``_order``。
+    行索引保持原样，出错时报告的行号就是学生表里的行索引。
+    """
+    _check_choice("duplicates", duplicates, {"error": "报错", "drop": "删除并计数", "keep": "保留"})
+    excluded_values = _check_exclude_status(exclude_status)
+    required = [c for c in (customer, date, amount, order, status, *extra) if c is not None]
+    check_columns(data, required, table=table)
+    if data.empty:
+        raise CRMDataError(f"{table}是空的（没有任何行），无法计算。请确认读对了文件或工作表。")
+
+    report = {"输入行数": len(data)}
+    if data.attrs.get("source"):
+        report["来源"] = data.attrs["source"]
+    try:
+        repeated = data.duplicated(keep="first")
+    except TypeError:  # 有列表之类不能比较的单元格：只比较用到的列
+        repeated = data[required].duplicated(keep="first")
+    report["重复行"] = int(repeated.sum())
+    if repeated.any() and duplicates == "error":
+        raise CRMDataError(
+            f"{table}有 {int(repeated.sum())} 行与前面某一行完全相同（每一列都一样）：{_rows(repeated)}。"
+            "多半是重复导出或重复粘贴。确认是重复的，请先用 df.drop_duplicates() 去掉，或写 duplicates=\"drop\""
+            "（删掉的行数记在结果的 attrs[\"report\"] 里）；如果确实是两笔相同的交易（例如同一天买了两次同样的东西），"
+            "请写 duplicates=\"keep\"，最好再加一列订单号并用 order= 指明。"
+        )
+    if duplicates == "drop":
+        data = data[~repeated]
+    report["删除的重复行"] = int(repeated.sum()) if duplicates == "drop" else 0
+
+    if status is None:
+        _guard_unused_status(data, exclude_values=excluded_values, table=table)
+        returned = pd.Series(False, index=data.index)
+        detail = {}
+    else:
+        returned = _normalise_status(data[status]).isin(excluded_values)
+        detail = data.loc[returned.to_numpy(), status].astype(object).value_counts()
+        detail = {str(k): int(v) for k, v in detail.items()}
+    report["排除的退货/取消行"] = int(returned.sum())
+    report["排除的状态明细"] = detail
+    no_customer = _blank(data[customer]) & ~returned
+    report["排除的缺少客户编号行"] = int(no_customer.sum())
+    kept = data[~(returned | no_customer).to_numpy()].copy()
+    report["计入的交易行数"] = len(kept)
+    if kept.empty:
+        raise CRMDataError(
+            f"{table}排除退货/取消的行（{report['排除的退货/取消行']} 行）和缺少客户编号的行"
+            f"（{report['排除的缺少客户编号行']} 行）之后，没有剩下任何交易。"
+            f"请检查 status= 和 exclude_status= 是否写对，以及列 {customer} 是否填了客户编号。"
+        )
+    ids = kept[customer]
+    kept["_customer"] = ids.astype(object) if isinstance(ids.dtype, pd.CategoricalDtype) else ids
+
+    kept["_amount"] = _numeric_column(kept[amount], where=f"{table}的金额列 {amount}")
+    not_positive = kept["_amount"] <= 0
+    if not_positive.any():
+        hint = (f"请在状态列 {status} 里把它们标成“退货”或“已取消”" if status is not None
+                else "请在表里加一列订单状态，把它们标成“退货”或“已取消”，并写 status=\"列名\"")
+        raise CRMDataError(
+            f"{table}的列 {amount} 有 {int(not_positive.sum())} 行金额小于或等于 0："
+            f"{_rows(not_positive, kept[amount])}。"
+            f"RFM 和 CLV 只统计正常的购买。如果这些是退货、退款或取消的订单，{hint}，函数会自动排除并计数；"
+            "如果是录入错误，请改正后再算。"
+        )
+    if date is not None:
+        kept["_date"] = _parse_dates(kept[date], column=date, table=table)
+    if order is not None:
+        missing_order = kept[order].isna()
+        if missing_order.any():
+            raise CRMDataError(
+                f"{table}的订单号列 {order} 有 {int(missing_order.sum())} 个空值：{_rows(missing_order)}。"
+                "请补上订单号；如果每行就是一个订单，可以不写 order=（按行数计算购买次数）。"
+            )
+        kept["_order"] = kept[order].astype(object)
+        owners = kept["_customer"].groupby(kept["_order"], sort=False).nunique()
+        shared = owners[owners > 1]
+        if not shared.empty:
+            shown = "、".join(map(str, shared.index[:5].tolist()))
+            raise CRMDataError(
+                f"{table}里有 {len(shared)} 个订单号同时属于不止一位客户（列 {order}），例如 {shown}。"
+                f"一个订单只能属于一位客户：请检查列 {customer} 和 {order} 是否对应，或 order= 是否选对了列。"
+            )
+    return kept, report
+
+
+def _check_rules(rules) -> dict:
+    """把规则整理成有序字典 {阶段: 条件}，并检查写法。"""
+    if isinstance(rules, pd.DataFrame):
+        check_columns(rules, ["stage", "rule"], table="生命周期规则表（rules 参数）")
+        rules = dict(zip(rules["stage"], rules["rule"], strict=True))
+    if not isinstance(rules, dict):
+        raise CRMDataError(
+            f"rules 应该是字典 {{阶段: 条件}}（例如 dict(LIFECYCLE_RULES)）或含 stage、rule 两列的表，"
+            f"收到的是 {type(rules).__name__}。"
+        )
+    if not rules:
+        raise CRMDataError("rules 是空的：至少要有一条规则，例如 {\"退化期\": \"recency > 180\"}。")
+    for stage, rule in rules.items():
+        if not isinstance(stage, str) or not stage.strip():
+            raise CRMDataError(f"生命周期规则的阶段名应该是文字，例如 \"考察期\"，收到 {stage!r}。")
+        if not isinstance(rule, str) or not rule.strip():
+            raise CRMDataError(
+                f"生命周期规则 {stage} 的条件应该是文字表达式，例如 \"recency > 180\"，收到 {rule!r}。"
+            )
+    return dict(rules)
+
+
+def _guard_unused_status(data, *, exclude_values, table):
+    """没写 status= 但表里明显有订单状态列（含“退货”等）时报错，免得把退货当成购买算进去。"""
+    for column in _STATUS_COLUMN_GUESSES:
+        if column in data.columns:
+            flagged = _normalise_status(data[column]).isin(exclude_values)
+            if flagged.any():
+                raise CRMDataError(
+                    f"{table}有一列 {column}，其中 {int(flagged.sum())} 行是退货或取消的订单"
+                    f"（{_rows(flagged, data[column])}），但没有写 status=，它们会被当成正常购买算进去。"
+                    f"请加上 status=\"{column}\"，函数会排除这些行并计数；"
+                    f"如果确实要把它们都算进去，请写 status=\"{column}\", exclude_status=()。"
+                )
+
+
+def _normalise_status(values: pd.Series) -> pd.Series:
+    texts = [v.strip().casefold() if isinstance(v, str) else v for v in values.astype(object)]
+    return pd.Series(texts, index=values.index, dtype=object)
+
+
+def _check_exclude_status(exclude_status) -> set:
+    if exclude_status is None:
+        return set()
+    if isinstance(exclude_status, str):
+        exclude_status = (exclude_status,)
+    try:
+        items = list(exclude_status)
+    except TypeError as exc:
+        raise CRMDataError(
+            f"exclude_status 应该是一组状态，例如 (\"退货\", \"已取消\")，收到 {exclude_status!r}。"
+        ) from exc
+    return {v.strip().casefold() if isinstance(v, str) else v for v in items}
+
+
+def _blank(values: pd.Series) -> pd.Series:
+    """空值，或只有空白的文字。"""
+    objects = values.astype(object)
+    return objects.isna() | objects.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+
+
+def _numeric_column(values: pd.Series, *, where: str) -> pd.Series:
+    """把一列转成小数；有空值或不是数字的单元格时报错。``where`` 说明是哪一列，例如“交易表的金额列 amount”。"""
+    missing = values.isna()
+    if missing.any():
+        raise CRMDataError(f"{where} 有 {int(missing.sum())} 个空值：{_rows(missing)}。请补上，或删掉这些行后再算。")
+    if pd.api.types.is_bool_dtype(values):
+        numbers_ = pd.Series(np.nan, index=values.index)
+    elif pd.api.types.is_numeric_dtype(values):
+        numbers_ = values.astype(float)
+    else:
+        stripped = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+        numbers_ = pd.to_numeric(stripped, errors="coerce").astype(float)
+    wrong = numbers_.isna() | ~np.isfinite(numbers_)
+    if wrong.any():
+        raise CRMDataError(
+            f"{where} 有 {int(wrong.sum())} 个值不是数字：{_rows(wrong, values)}。"
+            "请只填数字：去掉“¥”“元”等单位和千分位逗号（例如 1,200 写成 1200）。"
+        )
+    return numbers_
+
+
+def _parse_dates(values: pd.Series, *, column, table) -> pd.Series:
+    """把一列转成日期（不带时区）；有空值或认不出的日期时报错，指出行号。"""
+    missing = values.isna()
+    if missing.any():
+        raise CRMDataError(
+            f"{table}的日期列 {column} 有 {int(missing.sum())} 个空值：{_rows(missing)}。"
+            "请补上日期，或删掉这些行后再算。"
+        )
+    if pd.api.types.is_datetime64_any_dtype(values):
+        parsed = values
+    elif pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise CRMDataError(
+            f"{table}的日期列 {column} 是数字，不是日期（例如 {values.iloc[0]!r}）。"
+            "从 Excel 复制来的日期有时会变成 45000 这样的序号：请在 Excel 里把这一列设成“日期”格式再导出，"
+            f"或用 pd.to_datetime(df[{column!r}], unit=\"D\", origin=\"1899-12-30\") 转换。"
+        )
+    else:
+        texts = values.astype(object).map(_normalise_date_text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # 逐个识别时 pandas 对日月顺序的提醒
+            try:
+                parsed = pd.to_datetime(texts, format="mixed", errors="coerce")
+            except (ValueError, TypeError) as exc:
+                raise CRMDataError(
+                    f"{table}的日期列 {column} 无法识别为日期（{exc}）。请统一写成 2024-06-01 这样的格式。"
+                ) from exc
+        wrong = parsed.isna()
+        if wrong.any():
+            raise CRMDataError(
+                f"{table}的日期列 {column} 有 {int(wrong.sum())} 个认不出的日期：{_rows(wrong, values)}。"
+                "请写成 2024-06-01（或 2024/6/1、2024年6月1日）这样的日期，并检查月份和日子是否存在。"
+            )
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    return parsed
+
+
+def _normalise_date_text(value):
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    for mark, replacement in (("年", "-"), ("月", "-"), ("日", " ")):
+        text = text.replace(mark, replacement)
+    return text.strip()
+
+
+def _parse_analysis_date(analysis_date) -> pd.Timestamp:
+    try:
+        day = pd.Timestamp(_normalise_date_text(analysis_date))
+    except (ValueError, TypeError) as exc:
+        raise CRMDataError(
+            f"analysis_date（分析日期）无法识别：{analysis_date!r}。请写成 \"2024-06-30\" 这样的日期。"
+        ) from exc
+    if pd.isna(day):
+        raise CRMDataError("analysis_date（分析日期）是空值。不写它就默认用最后一笔交易的第二天。")
+    if day.tzinfo is not None:
+        day = day.tz_localize(None)
+    return day.normalize()
+
+
+def _rfm_values(rfm, *, table, columns=None) -> pd.DataFrame:
+    """取出 R、F、M 列并检查：DataFrame、不空、是数字、没有空值。"""
+    columns = RFM_COLUMNS if columns is None else columns
+    check_columns(rfm, columns, table=table)
+    if rfm.empty:
+        raise CRMDataError(f"{table}是空的（没有任何客户）。")
+    return pd.DataFrame({c: _numeric_column(rfm[c], where=f"{table}的列 {c}") for c in columns},
+                        index=rfm.index)
+
+
+def _rows(mask: pd.Series, values: pd.Series | None = None, *, limit: int = 5) -> str:
+    """说明是哪几行：“共 3 行，例如 行 4（'abc'）、行 9（'x'）；可以用 df.loc[[4, 9]] 查看”。"""
+    flags = mask.to_numpy(dtype=bool, na_value=False)
+    positions = np.flatnonzero(flags)[:limit]
+    labels = mask.index[positions].tolist()
+    parts = []
+    for position, label in zip(positions, labels, strict=True):
+        text = f"行 {label!r}" if isinstance(label, str) else f"行 {label}"
+        if values is not None:
+            text += f"（{_show(values.iloc[position])}）"
+        parts.append(text)
+    more = "等" if int(flags.sum()) > len(labels) else ""
+    return f"共 {int(flags.sum())} 行，例如 {'、'.join(parts)}{more}；可以用 df.loc[{labels!r}] 查看"
+
+
+def _show(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "空"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, pd.Timestamp):
+        return str(value.date()) if value == value.normalize() else str(value)
+    return str(value)
+
+
+def _check_choice(name: str, value, choices: dict) -> None:
+    if not isinstance(value, str) or value not in choices:
+        allowed = "、".join(f"\"{k}\"（{v}）" for k, v in choices.items())
+        raise CRMDataError(f"{name} 只能是 {allowed}，收到 {value!r}。")
+
+
+def _check_bins(bins) -> None:
+    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral) or not 2 <= bins <= 100:
+        raise CRMDataError(f"bins（分成几档）应该是 2 到 100 之间的整数，常用 5（1～5 分）。收到 {bins!r}。")
+
+
+def _check_edges(name: str, edges, bins: int) -> list[float]:
+    if edges is None:
+        raise CRMDataError(
+            f"method=\"fixed\" 时必须给出 {name}：{bins - 1} 个从小到大的分界点（bins={bins}），"
+            "例如 recency_edges=[30, 60, 90, 180]。"
+        )
+    try:
+        points = [float(v) for v in edges]
+    except (TypeError, ValueError) as exc:
+        raise CRMDataError(f"{name} 应该是一列数字，例如 [1, 2, 4, 8]，收到 {edges!r}。") from exc
+    if len(points) != bins - 1:
+        raise CRMDataError(
+            f"{name} 应该有 bins − 1 = {bins - 1} 个分界点，收到 {len(points)} 个：{list(edges)!r}。"
+            f"要用 {len(points) + 1} 档请写 bins={len(points) + 1}。"
+        )
+    if not all(math.isfinite(p) for p in points) or any(x >= y for x, y in zip(points[:-1], points[1:], strict=True)):
+        raise CRMDataError(f"{name} 的分界点必须是从小到大、各不相同的数字，收到 {list(edges)!r}。")
+    return points
+
+
+def _check_rate(name, value, *, low, high, meaning, low_open=False, high_open=False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise CRMDataError(f"{name} 是{meaning}，应该是一个数，收到 {value!r}。")
+    value = float(value)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if too_low or too_high:
+        bounds = f"{'大于' if low_open else '不小于'} {low:g}、{'小于' if high_open else '不大于'} {high:g}"
+        hint = f"如果写的是百分数，请写 {value / 100:g}。" if 1 < value <= 100 else ""
+        raise CRMDataError(f"{name} 是{meaning}，应该{bounds}，收到 {value:g}。{hint}")
+    return value
+
+
+def _number_or_series(name, value, *, meaning, low=None, high=None, low_open=False, high_open=False):
+    """一个数或一个数值 Series；按 low/high 检查范围，出错时指出参数名和（Series 的）行号。"""
+    if isinstance(value, pd.Series):
+        numbers_ = _numeric_column(value, where=f"参数 {name}（{meaning}）")
+        out_of_range = pd.Series(False, index=value.index)
+        if low is not None:
+            out_of_range |= (numbers_ <= low) if low_open else (numbers_ < low)
+        if high is not None:
+            out_of_range |= (numbers_ >= high) if high_open else (numbers_ > high)
+        if out_of_range.any():
+            bounds = f"{'大于' if low_open else '不小于'} {low:g}、{'小于' if high_open else '不大于'} {high:g}"
+            raise CRMDataError(
+                f"参数 {name}（{meaning}）应该{bounds}，但有 {int(out_of_range.sum())} 个不在范围内："
+                f"{_rows(out_of_range, value)}。"
+            )
+        if numbers_.empty:
+            raise CRMDataError(f"参数 {name}（{meaning}）是空的 Series。")
+        return numbers_
+    if low is None:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+            raise CRMDataError(f"{name} 是{meaning}，应该是一个数或 pandas 的 Series，收到 {value!r}。")
+        return float(value)
+    return _check_rate(name, value, low=low, high=high, low_open=low_open, high_open=high_open, meaning=meaning)
+
+
+def _common_index(**series_or_numbers):
+    indexes = {k: v.index for k, v in series_or_numbers.items() if isinstance(v, pd.Series)}
+    if not indexes:
+        return None
+    first_name, first = next(iter(indexes.items()))
+    for name, index in indexes.items():
+        if not index.equals(first):
+            raise CRMDataError(
+                f"参数 {first_name} 和 {name} 都是 Series，但行索引（客户）不一致。"
+                "请让它们来自同一张表，或先用 .reindex(...) 对齐。"
+            )
+    return first
