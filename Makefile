@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 WORKSPACE ?= $(HOME)/crm-lab-work
 LAB_ARGS ?=
 
-.PHONY: lab test release clean
+.PHONY: lab test bench release clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -31,6 +31,10 @@ lab: $(VENV)/.installed-lab
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest
+
+## make bench: run every benchmarks/bench_*.py; each writes benchmarks/results/<name>.json
+bench: $(VENV)/.installed-dev
+	@set -e; for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 ## make release: run the solution notebooks and regenerate notebooks/ from solutions/ with nbgrader
 release: $(VENV)/.installed-dev
