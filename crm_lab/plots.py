@@ -11,7 +11,11 @@ import importlib.util
 from pathlib import Path
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib import font_manager
+
+from crm_lab.data import CRMDataError, check_columns
 
 # 电脑上已经装好的中文字体，按优先顺序（Windows、macOS、Linux 常见的字体）
 PREFERRED_FONTS = (
@@ -89,3 +93,154 @@ def set_theme(style: str = "whitegrid", palette: str = "deep", **kwargs) -> str:
 
 
 use_chinese_font()
+
+
+# ---------------------------------------------------------------------------------------------
+# 客户分群（crm_lab.segment）
+# ---------------------------------------------------------------------------------------------
+
+
+def plot_choose_k(table):
+    """画选 k 的两张图：左边肘部法（簇内平方和），右边轮廓系数；轮廓系数最大的 k 用红点标出。
+
+    参数
+    ----
+    table : ``crm_lab.segment.choose_k`` 的结果。
+
+    返回
+    ----
+    matplotlib 的 Figure（两个子图在 ``fig.axes`` 里）。
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"inertia": [90.0, 40.0, 30.0, 25.0], "silhouette": [0.5, 0.7, 0.55, 0.5]},
+    ...                      index=pd.Index([2, 3, 4, 5], name="k"))
+    >>> fig = plot_choose_k(table)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['肘部法：簇内平方和', '轮廓系数（越大越好）']
+    >>> plt.close(fig)
+    """
+    check_columns(table, ["inertia", "silhouette"], table="选 k 的表（table 参数，choose_k 的结果）")
+    if table.empty:
+        raise CRMDataError("选 k 的表是空的。请传入 choose_k(...) 的结果。")
+    ks = table.index.to_numpy()
+    best = table["silhouette"].idxmax()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
+    left.plot(ks, table["inertia"], marker="o")
+    left.set_title("肘部法：簇内平方和")
+    left.set_xlabel("k（簇的个数）")
+    left.set_ylabel("簇内平方和（inertia，越小越紧凑）")
+    right.plot(ks, table["silhouette"], marker="o", color="C1")
+    right.plot([best], [table.loc[best, "silhouette"]], "o", color="red", markersize=11, fillstyle="none",
+               markeredgewidth=2, label=f"最大：k = {best}")
+    right.set_title("轮廓系数（越大越好）")
+    right.set_xlabel("k（簇的个数）")
+    right.set_ylabel("平均轮廓系数（−1 到 1）")
+    right.legend()
+    for ax in (left, right):
+        ax.set_xticks(ks)
+        ax.grid(alpha=0.3)
+    fig.suptitle("选择聚类的个数 k")
+    return fig
+
+
+def plot_cluster_radar(profile, *, ax=None):
+    """各群画像的雷达图：每个特征一根轴，画每群的 z 分数（0 = 总体平均，虚线圆）。
+
+    参数
+    ----
+    profile : ``crm_lab.segment.cluster_profile`` 的结果；有 ``name`` 列（``name_clusters`` 的结果）时，
+        图例里写上名字。至少要有 3 个特征。
+    ax : 画在哪个极坐标子图上（可选）。
+
+    返回
+    ----
+    matplotlib 的 Axes（极坐标）。
+
+    >>> import pandas as pd
+    >>> profile = pd.DataFrame({"size": [3, 5], "recency_z": [1.0, -0.6], "frequency_z": [-0.8, 0.5],
+    ...                         "monetary_z": [-0.9, 0.6], "name": ["流失客户", "价值客户"]},
+    ...                        index=pd.Index([0, 1], name="cluster"))
+    >>> ax = plot_cluster_radar(profile)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['群 0 流失客户（3 人）', '群 1 价值客户（5 人）', '总体平均']
+    >>> plt.close("all")
+    """
+    if not hasattr(profile, "columns"):
+        raise CRMDataError(
+            f"profile 应该是 cluster_profile(...) 的结果（DataFrame），收到的是 {type(profile).__name__}。"
+        )
+    z_columns = [c for c in profile.columns if isinstance(c, str) and c.endswith("_z")]
+    if len(z_columns) < 3:
+        raise CRMDataError(
+            f"雷达图至少要 3 个特征的 z 分数（<列名>_z），profile 里只有 {len(z_columns)} 个："
+            f"{', '.join(z_columns) or '没有'}。请传入 cluster_profile(...) 的结果；特征少于 3 个时请画条形图。"
+        )
+    features = [c[:-2] for c in z_columns]
+    angles = np.linspace(0, 2 * np.pi, len(features), endpoint=False)
+    closed = np.append(angles, angles[0])
+    values = profile[z_columns].to_numpy(dtype=float)
+    low, high = min(values.min(), 0.0), max(values.max(), 0.0)
+    margin = 0.15 * (high - low or 1.0)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 7.5), subplot_kw={"projection": "polar"}, layout="constrained")
+    ax.plot(np.linspace(0, 2 * np.pi, 100), np.zeros(100), "--", color="grey", linewidth=1, label="总体平均")
+    for position, (label, row) in enumerate(zip(profile.index, values, strict=True)):
+        text = f"群 {label}"
+        if "name" in profile.columns:
+            text += f" {profile['name'].iloc[position]}"
+        if "size" in profile.columns:
+            text += f"（{int(profile['size'].iloc[position])} 人）"
+        ax.plot(closed, np.append(row, row[0]), marker="o", color=f"C{position % 10}", label=text)
+        ax.fill(closed, np.append(row, row[0]), color=f"C{position % 10}", alpha=0.1)
+    ax.set_xticks(angles, features)
+    ax.set_ylim(low - margin, high + margin)
+    ax.set_rlabel_position(float(np.degrees(angles[1]) / 2))  # 刻度数字放在前两根轴中间，不压住特征名
+    ax.set_title("各群画像雷达图\n（z 分数：虚线圆 0 = 总体平均，越往外越高于平均）", pad=24)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[1:] + handles[:1], labels[1:] + labels[:1], loc="upper center",
+              bbox_to_anchor=(0.5, -0.08), ncols=2)
+    return ax
+
+
+def plot_cluster_pca(segmented, *, names=None, ax=None):
+    """把分群结果投影到两个主成分上画散点图，每群一种颜色，“×”是每群的中心。
+
+    坐标轴上写着每个主成分解释了多少方差：两者之和越大，这张二维图越能代表原来的多维数据。
+
+    参数
+    ----
+    segmented : ``crm_lab.segment.kmeans_segments`` 的结果。
+    names : 图例里每群的名字（可选）：字典 ``{簇编号: 名字}`` 或 ``name_clusters(...)["name"]``。
+    ax : 画在哪个子图上（可选）。
+
+    返回
+    ----
+    matplotlib 的 Axes。
+
+    >>> import pandas as pd
+    >>> from crm_lab.segment import kmeans_segments
+    >>> rfm = pd.DataFrame({"recency": [5, 8, 200, 180, 10, 190], "frequency": [9, 12, 1, 2, 10, 1],
+    ...                     "monetary": [900.0, 1100.0, 50.0, 80.0, 950.0, 40.0]})
+    >>> ax = plot_cluster_pca(kmeans_segments(rfm, k=2), names={0: "沉睡客户", 1: "忠诚客户"})
+    >>> ax.get_xlabel().startswith("第一主成分（解释")
+    True
+    >>> plt.close("all")
+    """
+    from crm_lab.segment import pca_projection
+
+    projection = pca_projection(segmented)
+    share = projection.attrs["report"]["解释方差比例"]
+    names = {} if names is None else dict(names)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5), layout="constrained")
+    for position, (cluster, points) in enumerate(projection.groupby("cluster", sort=True)):
+        color = f"C{position % 10}"
+        label = f"群 {cluster}" + (f" {names[cluster]}" if cluster in names else "") + f"（{len(points)} 人）"
+        ax.scatter(points["pc1"], points["pc2"], s=12, alpha=0.5, color=color, label=label)
+        ax.scatter(points["pc1"].mean(), points["pc2"].mean(), marker="X", s=160, color=color, edgecolor="black")
+    ax.set_xlabel(f"第一主成分（解释 {share[0]:.1%} 的方差）")
+    ax.set_ylabel(f"第二主成分（解释 {share[1]:.1%} 的方差）")
+    ax.set_title("客户分群的二维投影（主成分分析 PCA，× 为各群中心）")
+    ax.legend(markerscale=1.5)
+    ax.grid(alpha=0.3)
+    return ax
