@@ -145,7 +145,7 @@ def kmeans_segments(data: pd.DataFrame, *, k: int, columns=None, log=False, scal
     labels = model.fit_predict(features)
 
     result = data.copy()
-    result[CLUSTER_COLUMN] = pd.Series(labels.astype("int64"), index=data.index)
+    result[CLUSTER_COLUMN] = labels.astype("int64")
     sizes = np.bincount(labels, minlength=k)
     report.update({
         "k": k,
@@ -426,7 +426,7 @@ def _prepare(data, *, columns, log, scale):
     table = "聚类的表（data 参数）"
     if not isinstance(data, pd.DataFrame):
         raise CRMDataError(f"{table}应该是 pandas 的 DataFrame，收到的是 {type(data).__name__}。")
-    if scale not in _SCALE_CHOICES:
+    if not (scale is None or isinstance(scale, str)) or scale not in _SCALE_CHOICES:
         allowed = "、".join(f"{k!r}（{v}）" for k, v in _SCALE_CHOICES.items())
         raise CRMDataError(f"scale 只能是 {allowed}，收到 {scale!r}。")
     if data.empty:
@@ -438,7 +438,7 @@ def _prepare(data, *, columns, log, scale):
                 f"{table}里没有数字列，无法聚类。现有的列和类型：{_dtypes(data)}。"
                 "请用 columns=[...] 指出要用的列，并先把它们转成数字。"
             )
-    columns = _column_list(columns, data)
+    columns = _column_list(columns, data, exclude=CLUSTER_COLUMN)
     features = _feature_values(data, columns, table=table)
     if len(features) < 2:
         raise CRMDataError(f"{table}只有 1 行，至少要有 2 行（而且要多于 k 行）才能分群。")
@@ -550,8 +550,15 @@ def _log_columns(log, features) -> list:
         return []
     if log is True:
         chosen = list(features.columns)
+    elif isinstance(log, str):
+        chosen = [log]
     else:
-        chosen = [log] if isinstance(log, str) else list(log)
+        try:
+            chosen = list(log)
+        except TypeError as exc:
+            raise CRMDataError(
+                f"log 应该是 True、False 或列名的列表，例如 log=[\"frequency\", \"monetary\"]，收到 {log!r}。"
+            ) from exc
         outside = [c for c in chosen if c not in features.columns]
         if outside:
             raise CRMDataError(

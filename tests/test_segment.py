@@ -121,6 +121,16 @@ def test_default_columns_are_the_numeric_ones_and_report_of_the_input_is_kept():
     assert kmeans_segments(as_text, k=2, columns=["recency", "monetary"])["cluster"].nunique() == 2
 
 
+def test_repeated_row_labels_are_kept():
+    data, truth = blobs(n=60, centers=3, std=0.4, seed=2)
+    data.index = [i // 2 for i in range(60)]  # every label twice
+    segmented = kmeans_segments(data, k=3)
+    assert segmented.index.equals(data.index)
+    assert adjusted_rand_score(truth, segmented["cluster"]) == pytest.approx(1.0)
+    assert cluster_profile(segmented)["size"].sum() == 60
+    assert pca_projection(segmented).index.equals(data.index)
+
+
 def test_log_true_takes_logs_of_every_column():
     rfm = small_rfm()
     model = kmeans_segments(rfm, k=2, log=True, scale=None).attrs["model"]
@@ -400,7 +410,11 @@ def test_negative_values_with_log_and_other_bad_options():
     assert kmeans_segments(rfm, k=2, log=["monetary"])["cluster"].nunique() == 2
     raises(lambda: kmeans_segments(rfm, k=2, columns=["recency"], log=["monetary"]),
            "log 里的列 monetary 不在聚类使用的列里")
+    raises(lambda: kmeans_segments(rfm, k=2, log=1), "log 应该是 True、False 或列名的列表")
     raises(lambda: kmeans_segments(rfm, k=2, scale="zscore"), "scale 只能是", "'standard'", "'zscore'")
+    raises(lambda: kmeans_segments(rfm, k=2, scale=["standard"]), "scale 只能是")
+    segmented = kmeans_segments(rfm, k=2)
+    raises(lambda: kmeans_segments(segmented, k=2, columns=["recency", "cluster"]), "列 cluster 是簇编号")
     raises(lambda: kmeans_segments(rfm, k=2, n_init=0), "n_init", "不小于 1 的整数")
     raises(lambda: kmeans_segments(rfm, k=2, random_state=None), "random_state", "随机种子")
     raises(lambda: choose_k(rfm, silhouette_sample=3, k_values=[2]), "silhouette_sample")
