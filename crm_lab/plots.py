@@ -89,3 +89,176 @@ def set_theme(style: str = "whitegrid", palette: str = "deep", **kwargs) -> str:
 
 
 use_chinese_font()
+
+
+# ---------------------------------------------------------------------------------------------
+# 满意度调研（crm_lab.survey）：指标树、IPA 象限图
+# ---------------------------------------------------------------------------------------------
+
+_IPA_COLOURS = {"继续保持": "#2e7d32", "重点改进": "#c62828", "低优先级": "#757575", "过度投入": "#ef6c00"}
+
+
+def indicator_tree_chart(tree, *, root: str = "顾客满意度与忠诚度", title: str = "满意度与忠诚度指标体系",
+                         show_items: bool = False, ax=None):
+    """把指标树画成从左到右展开的树形图：根 → 一级指标 → 二级指标（→ 题目编号）。
+
+    参数
+    ----
+    tree : ``crm_lab.survey.indicator_tree`` 的结果（含 ``一级指标``、``二级指标``、``item``、``权重`` 列）。
+    root : 树根上写的文字。
+    show_items : 是否再画一层题目编号（item 列）。
+    ax : 画在哪个 Axes 上；不给时新建一张图。
+
+    返回 matplotlib 的 Axes。
+
+    >>> from crm_lab.survey import indicator_tree_default
+    >>> ax = indicator_tree_chart(indicator_tree_default())
+    >>> ax.get_title()
+    '满意度与忠诚度指标体系'
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lab.data import check_columns
+
+    check_columns(tree, ["一级指标", "二级指标", "item", "权重"], table="指标树（tree 参数）")
+    leaf_column = "item" if show_items else "二级指标"
+    leaves = list(dict.fromkeys(tree[leaf_column]))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11 if show_items else 9, max(3.0, 0.42 * len(leaves) + 1)))
+    y = {("leaf", name): -i for i, name in enumerate(leaves)}
+    levels = [("一级指标", 1), ("二级指标", 2)] + ([("item", 3)] if show_items else [])
+    positions = {}  # (列, 名称) -> (x, y)
+    for column, x in reversed(levels):
+        for name, part in tree.groupby(column, sort=False):
+            if column == leaf_column:
+                ys = [y[("leaf", name)]]
+            else:
+                child = levels[[c for c, _ in levels].index(column) + 1][0]
+                ys = [positions[(child, c)][1] for c in dict.fromkeys(part[child])]
+            positions[(column, name)] = (x, sum(ys) / len(ys))
+    root_y = sum(positions[("一级指标", n)][1] for n in dict.fromkeys(tree["一级指标"])) / tree["一级指标"].nunique()
+    positions[("root", root)] = (0, root_y)
+
+    parent_of = {("一级指标", n): ("root", root) for n in tree["一级指标"]}
+    parent_of.update({("二级指标", r.二级指标): ("一级指标", r.一级指标) for r in tree.itertuples()})
+    if show_items:
+        parent_of.update({("item", r.item): ("二级指标", r.二级指标) for r in tree.itertuples()})
+    for node, parent in parent_of.items():
+        (x0, y0), (x1, y1) = positions[parent], positions[node]
+        middle = (x0 + x1) / 2 + 0.1
+        ax.plot([x0 + 0.25, middle, middle, x1 - 0.3], [y0, y0, y1, y1], color="#90a4ae", linewidth=1, zorder=1)
+    weights = {("一级指标", k): v for k, v in tree.groupby("一级指标")["权重"].sum().items()}
+    weights.update({("二级指标", k): v for k, v in tree.groupby("二级指标")["权重"].sum().items()})
+    styles = {"root": "#1565c0", "一级指标": "#42a5f5", "二级指标": "#e3f2fd", "item": "#ffffff"}
+    for (column, name), (x, ypos) in positions.items():
+        label = str(name) if (column, name) not in weights else f"{name}（{weights[(column, name)]:.0%}）"
+        ax.text(x, ypos, label, ha="center", va="center", fontsize=10 if column != "item" else 9, zorder=2,
+                color="white" if column in ("root", "一级指标") else "black",
+                bbox={"boxstyle": "round,pad=0.35", "facecolor": styles[column], "edgecolor": "#1565c0"})
+    ax.set_xlim(-0.6, max(x for x, _ in positions.values()) + 0.6)
+    ax.set_ylim(-len(leaves) + 0.4, 0.6)
+    ax.set_title(title)
+    ax.text(0.99, 0.01, "括号里是权重", transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#607d8b")
+    ax.axis("off")
+    return ax
+
+
+def ipa_chart(table, *, title: str = "重要性—表现分析（IPA）", xlabel: str = "表现（满意度得分）",
+              ylabel: str = "重要性（权重）", ax=None):
+    """IPA 象限图：横轴表现、纵轴重要性，虚线是分界（平均值或中位数），四个象限标上名称。
+
+    参数
+    ----
+    table : ``crm_lab.survey.ipa`` 的结果（含 ``importance``、``performance``、``quadrant`` 列）。
+    ax : 画在哪个 Axes 上；不给时新建一张图。
+
+    返回 matplotlib 的 Axes。
+
+    >>> import pandas as pd
+    >>> from crm_lab.survey import ipa
+    >>> table = ipa(pd.Series({"质量": 0.4, "价格": 0.3, "环境": 0.1}), pd.Series({"质量": 80, "价格": 50, "环境": 90}))
+    >>> ipa_chart(table).get_xlabel()
+    '表现（满意度得分）'
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lab.data import check_columns
+
+    check_columns(table, ["importance", "performance", "quadrant"], table="IPA 结果（table 参数）")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 6))
+    split = table.attrs.get("report", {}).get("分界值") or {
+        "importance": float(table["importance"].mean()), "performance": float(table["performance"].mean())}
+    for quadrant, part in table.groupby("quadrant", sort=False):
+        ax.scatter(part["performance"], part["importance"], s=60, color=_IPA_COLOURS.get(quadrant, "#1565c0"),
+                   label=quadrant, zorder=3)
+    for name, row in table.iterrows():
+        ax.annotate(str(name), (row["performance"], row["importance"]), textcoords="offset points",
+                    xytext=(6, 4), fontsize=9)
+    ax.axvline(split["performance"], color="#607d8b", linestyle="--", linewidth=1)
+    ax.axhline(split["importance"], color="#607d8b", linestyle="--", linewidth=1)
+    ax.margins(0.2)
+    corners = {"重点改进": (0.02, 0.97, "left", "top"), "继续保持": (0.98, 0.97, "right", "top"),
+               "低优先级": (0.02, 0.03, "left", "bottom"), "过度投入": (0.98, 0.03, "right", "bottom")}
+    for quadrant, (x, y, ha, va) in corners.items():
+        ax.text(x, y, quadrant, transform=ax.transAxes, ha=ha, va=va, fontsize=12, alpha=0.7,
+                color=_IPA_COLOURS[quadrant])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title="象限", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# 潜在客户（crm_lab.leads）：销售漏斗
+# ---------------------------------------------------------------------------------------------
+
+
+def funnel_chart(table, *, title: str = "销售漏斗", ax=None):
+    """销售漏斗图：每一阶段一条居中的横条，长度是走到这一阶段的线索数，旁边写人数和阶段转化率。
+
+    参数
+    ----
+    table : ``crm_lab.leads.funnel`` 的结果（不分组的那种；分组结果请先选一组，例如 ``table.loc["展销会"]``）。
+    ax : 画在哪个 Axes 上；不给时新建一张图。
+
+    返回 matplotlib 的 Axes。
+
+    >>> import pandas as pd
+    >>> from crm_lab.leads import funnel
+    >>> ax = funnel_chart(funnel(pd.DataFrame({"stage": ["线索", "已联系", "成交", "有意向"]})))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['线索', '已联系', '有意向', '洽谈报价', '成交']
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lab.data import CRMDataError, check_columns
+
+    check_columns(table, ["leads", "step_conversion", "overall_conversion"], table="漏斗表（table 参数）")
+    if table.index.nlevels > 1:
+        raise CRMDataError(
+            "funnel_chart 一次只画一个漏斗，这张漏斗表是分组的（用了 by=）。"
+            "请先选一组，例如 funnel_chart(table.loc[\"展销会\"])。"
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.7 * len(table) + 1.5))
+    counts = table["leads"].to_numpy(dtype=float)
+    widest = counts.max() if counts.max() > 0 else 1.0
+    positions = list(range(len(table)))
+    colours = plt.get_cmap("Blues")([0.85 - 0.5 * i / max(len(table) - 1, 1) for i in positions])
+    ax.barh(positions, counts, left=(widest - counts) / 2, color=colours, edgecolor="white", height=0.8)
+    for i, (count, step, overall) in enumerate(zip(counts, table["step_conversion"], table["overall_conversion"],
+                                                   strict=True)):
+        text = f"{count:.0f} 人" if i == 0 else f"{count:.0f} 人（上一步的 {step:.0%}，总体 {overall:.0%}）"
+        ax.text(widest / 2, i, text, ha="center", va="center", fontsize=10,
+                color="white" if count >= 0.6 * widest else "black")  # 窄条上的字会超出条外
+    ax.set_yticks(positions, [str(s) for s in table.index])
+    ax.invert_yaxis()
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title)
+    ax.set_ylabel("阶段")
+    ax.set_xlabel("线索数（条的长度）")
+    return ax
