@@ -115,6 +115,8 @@ def indicator_tree_chart(tree, *, root: str = "顾客满意度与忠诚度", tit
     >>> ax = indicator_tree_chart(indicator_tree_default())
     >>> ax.get_title()
     '满意度与忠诚度指标体系'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
     """
     import matplotlib.pyplot as plt
 
@@ -177,8 +179,11 @@ def ipa_chart(table, *, title: str = "重要性—表现分析（IPA）", xlabel
     >>> import pandas as pd
     >>> from crm_lab.survey import ipa
     >>> table = ipa(pd.Series({"质量": 0.4, "价格": 0.3, "环境": 0.1}), pd.Series({"质量": 80, "价格": 50, "环境": 90}))
-    >>> ipa_chart(table).get_xlabel()
+    >>> ax = ipa_chart(table)
+    >>> ax.get_xlabel()
     '表现（满意度得分）'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
     """
     import matplotlib.pyplot as plt
 
@@ -189,9 +194,10 @@ def ipa_chart(table, *, title: str = "重要性—表现分析（IPA）", xlabel
         _, ax = plt.subplots(figsize=(8, 6))
     split = table.attrs.get("report", {}).get("分界值") or {
         "importance": float(table["importance"].mean()), "performance": float(table["performance"].mean())}
-    for quadrant, part in table.groupby("quadrant", sort=False):
-        ax.scatter(part["performance"], part["importance"], s=60, color=_IPA_COLOURS.get(quadrant, "#1565c0"),
-                   label=quadrant, zorder=3)
+    for quadrant, colour in _IPA_COLOURS.items():  # 图例按固定的象限顺序
+        part = table[table["quadrant"] == quadrant]
+        if not part.empty:
+            ax.scatter(part["performance"], part["importance"], s=60, color=colour, label=quadrant, zorder=3)
     for name, row in table.iterrows():
         ax.annotate(str(name), (row["performance"], row["importance"]), textcoords="offset points",
                     xytext=(6, 4), fontsize=9)
@@ -230,8 +236,11 @@ def funnel_chart(table, *, title: str = "销售漏斗", ax=None):
     >>> ax = funnel_chart(funnel(pd.DataFrame({"stage": ["线索", "已联系", "成交", "有意向"]})))
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['线索', '已联系', '有意向', '洽谈报价', '成交']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
     """
     import matplotlib.pyplot as plt
+    import numpy as np
 
     from crm_lab.data import CRMDataError, check_columns
 
@@ -250,7 +259,10 @@ def funnel_chart(table, *, title: str = "销售漏斗", ax=None):
     ax.barh(positions, counts, left=(widest - counts) / 2, color=colours, edgecolor="white", height=0.8)
     for i, (count, step, overall) in enumerate(zip(counts, table["step_conversion"], table["overall_conversion"],
                                                    strict=True)):
-        text = f"{count:.0f} 人" if i == 0 else f"{count:.0f} 人（上一步的 {step:.0%}，总体 {overall:.0%}）"
+        if i == 0 or np.isnan(step):  # 上一阶段没有人时转化率没有意义
+            text = f"{count:.0f} 人"
+        else:
+            text = f"{count:.0f} 人（上一步的 {step:.0%}，总体 {overall:.0%}）"
         ax.text(widest / 2, i, text, ha="center", va="center", fontsize=10,
                 color="white" if count >= 0.6 * widest else "black")  # 窄条上的字会超出条外
     ax.set_yticks(positions, [str(s) for s in table.index])

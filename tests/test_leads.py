@@ -270,5 +270,9 @@ def test_funnel_chart_renders_chinese(tmp_path):
     assert widths == table["leads"].tolist()
     assert table["leads"].tolist() == [10, 5, 2, 1, 1]
     assert "5 人（上一步的 50%，总体 50%）" in [t.get_text() for t in ax.texts]
+    empty_tail = plots.funnel_chart(funnel(pd.DataFrame({"stage": ["线索", "已联系"]})))
+    texts = [t.get_text() for t in empty_tail.texts]  # reached: 2, 1, 0, 0, 0; no "nan%" after an empty stage
+    assert texts[2] == "0 人（上一步的 0%，总体 0%）" and texts[3:] == ["0 人", "0 人"]
+    plt.close(empty_tail.figure)
     grouped = funnel(pd.DataFrame({"stage": ["线索", "成交"], "g": ["a", "b"]}), by="g")
     raises(lambda: plots.funnel_chart(grouped), "这张漏斗表是分组的", 'table.loc["展销会"]')
