@@ -595,7 +595,9 @@ def alpha_if_deleted(items: pd.DataFrame, *, scale: int = 5, missing: str = "err
     rows = {}
     for column in matrix.columns:
         rest = matrix.drop(columns=column)
-        corr = np.corrcoef(matrix[column], rest.sum(axis=1))[0, 1] if matrix[column].std() > 0 else np.nan
+        total = rest.sum(axis=1)
+        constant = matrix[column].std() == 0 or total.std() == 0  # 相关系数没有定义
+        corr = np.nan if constant else float(np.corrcoef(matrix[column], total)[0, 1])
         rows[column] = {"item_total_corr": corr, "alpha_if_deleted": _alpha(rest, where=where, strict=False)}
     result = pd.DataFrame.from_dict(rows, orient="index")
     result["alpha_change"] = result["alpha_if_deleted"] - overall

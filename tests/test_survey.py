@@ -267,6 +267,14 @@ def test_alpha_if_deleted_equals_alpha_on_the_reduced_matrix(answers):
             assert table.loc[column, "item_total_corr"] == pytest.approx(corr)
 
 
+def test_alpha_if_deleted_with_constant_items_gives_missing_values_not_warnings():
+    answers = pd.DataFrame({"Q1": [1, 2, 3, 4], "Q2": [3, 3, 3, 3], "Q3": [2, 2, 2, 2]})
+    table = alpha_if_deleted(answers)  # filterwarnings=error: a division by zero would fail here
+    assert np.isnan(table.loc["Q1", "item_total_corr"]) and np.isnan(table.loc["Q2", "item_total_corr"])
+    assert np.isnan(table.loc["Q1", "alpha_if_deleted"])  # Q2 + Q3 is constant
+    assert table.loc["Q2", "alpha_if_deleted"] == pytest.approx(0.0)  # Q1 and a constant: no shared variance
+
+
 def test_alpha_missing_answers_error_or_listwise_deletion():
     answers = pd.DataFrame({"Q1": [4, 5, None, 2, 4, 3], "Q2": [4, 4, 3, 2, 5, None], "Q3": [5, 5, 2, 3, 4, 3]})
     raises(lambda: cronbach_alpha(answers), "2 位受访者有缺答", "行 2", "行 5", 'missing="drop"')
