@@ -9,6 +9,7 @@
 - ``cronbach_alpha(items)``、``alpha_if_deleted(items)``：量表的信度；
 - ``weights_from_data(answers, tree)``：由数据定权重（与总体满意度的相关系数，或熵权法）；
 - ``satisfaction_index(answers, tree)``：0～100 分的满意度指数，总体和每个指标；
+- ``research_outline(tree, kind=...)``：调研计划书、调研报告的提纲（Markdown），可以填入分析结果；
 - ``nps(scores)``：净推荐值；``ipa(importance, performance)``：重要性—表现分析的四个象限，画图用
   ``crm_lab.plots.ipa_chart``。
 
@@ -47,6 +48,7 @@ __all__ = [
     "ipa",
     "nps",
     "questionnaire",
+    "research_outline",
     "satisfaction_index",
     "save_questionnaire",
     "to_wenjuanxing_text",
@@ -948,3 +950,90 @@ def ipa(importance: pd.Series, performance: pd.Series, *, split: str = "mean") -
                              "分界值": {k: float(v) for k, v in centre.items()}}
     return table
 
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. 调研计划书与调研报告的提纲
+# ---------------------------------------------------------------------------------------------
+
+
+def research_outline(tree: pd.DataFrame, *, kind: str = "plan", title: str = "校园展销会顾客满意度调研",
+                     index: pd.DataFrame | None = None, ipa_table: pd.DataFrame | None = None,
+                     alpha: float | None = None) -> str:
+    """调研计划书（``kind="plan"``）或调研报告（``kind="report"``）的提纲，Markdown 文字，小组在此基础上填写。
+
+    内容按实训指导书的要求：计划书“根据决策树的每一个分支”写调研内容；报告包括封面（报告名称、小组成员姓名、
+    专业、班级）、企业概况、客户满意度调查情况的介绍及调研问卷的分析、存在的问题、提高客户满意度的策略，
+    并附满意度调查问卷（正文宋体小四、行间距 22 磅，约 3000 字）。
+
+    参数
+    ----
+    tree : 指标树（``indicator_tree`` 的结果）。
+    kind : ``"plan"``（调研计划书）或 ``"report"``（调研报告）。
+    index, ipa_table, alpha : （只用于报告，可选）``satisfaction_index``、``ipa`` 的结果和 ``cronbach_alpha``
+        的值；给了就把一级指标得分、总体得分、信度和“重点改进”的指标写进提纲，没给就留空让小组填写。
+
+    例子
+    ----
+    >>> outline = research_outline(indicator_tree_default())
+    >>> print(outline.splitlines()[0])
+    # 校园展销会顾客满意度调研 调研计划书
+    >>> "顾客忠诚：重复购买、推荐意愿、价格容忍" in outline
+    True
+    """
+    _check_choice("kind", kind, {"plan": "调研计划书", "report": "调研报告"})
+    check_columns(tree, TREE_COLUMNS, table="指标树（tree 参数）")
+    if tree.empty:
+        raise CRMDataError("指标树是空的，无法写调研内容。")
+    branches = [f"- {first}：{'、'.join(dict.fromkeys(part['二级指标']))}"
+                for first, part in tree.groupby("一级指标", sort=False)]
+    if kind == "plan":
+        lines = [
+            f"# {title} 调研计划书", "",
+            "## 一、调研背景与目的", "（企业或展销会的情况；为什么要做满意度调研，想解决什么问题。）", "",
+            "## 二、调研内容（按指标体系的每一个分支）", *branches, "",
+            "## 三、调研对象与样本", "（谁来填问卷；计划回收多少份有效问卷；怎样邀请顾客填写。）", "",
+            "## 四、调研方法", "问卷星网络问卷（必要时辅以纸质问卷）。问卷分三部分：客户基础信息、"
+            "对企业产品的认知及满意度、对竞争对手产品的认知。", "",
+            "## 五、数据分析方法", "信度分析（Cronbach's α）、满意度指数（0～100 分）、净推荐值（NPS）、"
+            "重要性—表现分析（IPA）。", "",
+            "## 六、时间安排与小组分工", "| 时间 | 工作 | 负责人 |", "| --- | --- | --- |", "|  |  |  |", "",
+            "## 七、经费预算", "（打印、小礼品等。）",
+        ]
+        return "\n".join(lines) + "\n"
+
+    scores = ["（填写各一级指标的满意度得分。）"]
+    if index is not None:
+        check_columns(index, ["level", "indicator", "score"], table="满意度指数（index 参数）")
+        firsts = index[index["level"] == "一级指标"]
+        overall = index.loc[index["level"] == "总体", "score"]
+        scores = ["| 一级指标 | 得分（0～100） |", "| --- | --- |",
+                  *[f"| {r.indicator} | {r.score:.1f} |" for r in firsts.itertuples()]]
+        if not overall.empty:
+            scores.append(f"| 总体 | {float(overall.iloc[0]):.1f} |")
+    problems = ["（结合 IPA 图中“重点改进”象限的指标和开放题的意见，写出存在的问题。）"]
+    if ipa_table is not None:
+        check_columns(ipa_table, ["quadrant"], table="IPA 结果（ipa_table 参数）")
+        focus = [str(name) for name in ipa_table.index[ipa_table["quadrant"] == "重点改进"]]
+        if focus:
+            problems = [f"- {name}：重要性高但表现差（重点改进）。原因：（填写）" for name in focus]
+    if alpha is None:
+        reliability = "（填写 Cronbach's α，并说明量表是否可靠。）"
+    else:
+        verdict = "≥ 0.7，量表可靠" if alpha >= 0.7 else "< 0.7，需要用 alpha_if_deleted 检查题目"
+        reliability = f"Cronbach's α = {alpha:.3f}（{verdict}）。"
+    lines = [
+        f"# {title} 调研报告", "",
+        "**封面**：报告名称、小组成员姓名、专业、班级。正文宋体小四，行间距 22 磅，约 3000 字。", "",
+        "## 一、企业概况", "（企业或展销会的基本情况、主要客户群体和主要竞争对手。）", "",
+        "## 二、客户满意度调查情况的介绍", "（调查时间、方式（问卷星）、对象、回收问卷数和有效问卷数。）",
+        "指标体系：", *branches, "",
+        "## 三、调研问卷的分析", "### 1. 信度", reliability, "", "### 2. 满意度指数", *scores, "",
+        "### 3. 净推荐值（NPS）", "（推荐者、被动者、贬损者的占比和 NPS。）", "",
+        "### 4. 重要性—表现分析（IPA）", "（插入 IPA 象限图，说明四个象限各有哪些指标。）", "",
+        "### 5. 与竞争对手的比较", "（第三部分问卷的结果。）", "",
+        "## 四、存在的问题", *problems, "",
+        "## 五、提高客户满意度的策略", "（针对每个问题提出具体、可执行的对策。）", "",
+        "## 附录：满意度调查问卷", "（附上问卷全文，可用 save_questionnaire 导出的文件。）",
+    ]
+    return "\n".join(lines) + "\n"

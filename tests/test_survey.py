@@ -26,6 +26,7 @@ from crm_lab.survey import (  # noqa: E402
     ipa,
     nps,
     questionnaire,
+    research_outline,
     satisfaction_index,
     save_questionnaire,
     to_wenjuanxing_text,
@@ -428,6 +429,36 @@ def test_ipa_bad_input():
     raises(lambda: ipa(a.to_dict(), a), "importance 应该是 pandas 的 Series")
     raises(lambda: ipa(a.iloc[0:0], a.iloc[0:0]), "importance 是空的")
     raises(lambda: ipa(a, a, split="mode"), "split 只能是")
+
+
+# ---------------------------------------------------------------------------------------- outlines
+
+
+def test_research_plan_covers_every_branch_of_the_tree():
+    tree = indicator_tree_default()
+    plan = research_outline(tree)
+    for first, part in tree.groupby("一级指标"):
+        assert f"- {first}：{'、'.join(dict.fromkeys(part['二级指标']))}" in plan
+    assert "问卷星" in plan and "客户基础信息" in plan and "对竞争对手产品的认知" in plan
+
+
+def test_research_report_has_the_seed_sections_and_fills_in_results():
+    tree = small_tree()
+    answers = pd.DataFrame({"A1": [5, 4, 3, 4], "A2": [2, 2, 3, 1], "B1": [5, 5, 4, 5]})
+    importance = pd.Series({"商品": 0.5, "服务": 0.4, "推荐": 0.1})
+    table = ipa(importance, pd.Series({"商品": 80.0, "服务": 20.0, "推荐": 90.0}))  # 服务 is the one to improve
+    report = research_outline(tree, kind="report", index=satisfaction_index(answers, tree), ipa_table=table,
+                              alpha=0.65)
+    for section in ("封面", "小组成员姓名", "专业、班级", "宋体小四", "22 磅", "企业概况", "客户满意度调查情况的介绍",
+                    "调研问卷的分析", "存在的问题", "提高客户满意度的策略", "附录：满意度调查问卷"):
+        assert section in report
+    assert "| 质量 | 58.3 |" in report  # (0.5 * 75 + 0.25 * 25) / 0.75
+    assert "- 服务：重要性高但表现差（重点改进）" in report and "- 商品：" not in report
+    assert "α = 0.650（< 0.7" in report
+    blank = research_outline(tree, kind="report")
+    assert "（填写各一级指标的满意度得分。）" in blank
+    raises(lambda: research_outline(tree, kind="ppt"), "kind 只能是")
+    raises(lambda: research_outline(tree.iloc[0:0]), "指标树是空的")
 
 
 # -------------------------------------------------------------------------------------------- plots
