@@ -123,41 +123,36 @@ def indicator_tree_chart(tree, *, root: str = "顾客满意度与忠诚度", tit
     from crm_lab.data import check_columns
 
     check_columns(tree, ["一级指标", "二级指标", "item", "权重"], table="指标树（tree 参数）")
-    leaf_column = "item" if show_items else "二级指标"
-    leaves = list(dict.fromkeys(tree[leaf_column]))
+    # 每个结点用从根出发的路径表示：(一级,)、(一级, 二级)、(一级, 二级, item)。同名的二级指标
+    # （例如“顾客期望—商品”和“感知质量—商品”）挂在不同的一级指标下，是不同的结点。
+    depth = 3 if show_items else 2
+    paths = [(r.一级指标, r.二级指标, r.item)[:depth] for r in tree.itertuples()]
+    weight_of = {}
+    for path, weight in zip(paths, tree["权重"], strict=True):
+        for size in range(1, 3):
+            weight_of[path[:size]] = weight_of.get(path[:size], 0.0) + float(weight)
+    leaves = list(dict.fromkeys(paths))
     if ax is None:
         _, ax = plt.subplots(figsize=(11 if show_items else 9, max(3.0, 0.42 * len(leaves) + 1)))
-    y = {("leaf", name): -i for i, name in enumerate(leaves)}
-    levels = [("一级指标", 1), ("二级指标", 2)] + ([("item", 3)] if show_items else [])
-    positions = {}  # (列, 名称) -> (x, y)
-    for column, x in reversed(levels):
-        for name, part in tree.groupby(column, sort=False):
-            if column == leaf_column:
-                ys = [y[("leaf", name)]]
-            else:
-                child = levels[[c for c, _ in levels].index(column) + 1][0]
-                ys = [positions[(child, c)][1] for c in dict.fromkeys(part[child])]
-            positions[(column, name)] = (x, sum(ys) / len(ys))
-    root_y = sum(positions[("一级指标", n)][1] for n in dict.fromkeys(tree["一级指标"])) / tree["一级指标"].nunique()
-    positions[("root", root)] = (0, root_y)
-
-    parent_of = {("一级指标", n): ("root", root) for n in tree["一级指标"]}
-    parent_of.update({("二级指标", r.二级指标): ("一级指标", r.一级指标) for r in tree.itertuples()})
-    if show_items:
-        parent_of.update({("item", r.item): ("二级指标", r.二级指标) for r in tree.itertuples()})
-    for node, parent in parent_of.items():
-        (x0, y0), (x1, y1) = positions[parent], positions[node]
-        middle = (x0 + x1) / 2 + 0.1
-        ax.plot([x0 + 0.25, middle, middle, x1 - 0.3], [y0, y0, y1, y1], color="#90a4ae", linewidth=1, zorder=1)
-    weights = {("一级指标", k): v for k, v in tree.groupby("一级指标")["权重"].sum().items()}
-    weights.update({("二级指标", k): v for k, v in tree.groupby("二级指标")["权重"].sum().items()})
-    styles = {"root": "#1565c0", "一级指标": "#42a5f5", "二级指标": "#e3f2fd", "item": "#ffffff"}
-    for (column, name), (x, ypos) in positions.items():
-        label = str(name) if (column, name) not in weights else f"{name}（{weights[(column, name)]:.0%}）"
-        ax.text(x, ypos, label, ha="center", va="center", fontsize=10 if column != "item" else 9, zorder=2,
-                color="white" if column in ("root", "一级指标") else "black",
-                bbox={"boxstyle": "round,pad=0.35", "facecolor": styles[column], "edgecolor": "#1565c0"})
-    ax.set_xlim(-0.6, max(x for x, _ in positions.values()) + 0.6)
+    position = {leaf: (depth, -i) for i, leaf in enumerate(leaves)}
+    for size in range(depth - 1, -1, -1):  # 父结点在子结点的正中
+        for parent in dict.fromkeys(leaf[:size] for leaf in leaves):
+            ys = [y for node, (x, y) in position.items() if len(node) == size + 1 and node[:size] == parent]
+            position[parent] = (size, sum(ys) / len(ys))
+    for node, (x1, y1) in position.items():
+        if node:
+            x0, y0 = position[node[:-1]]
+            middle = (x0 + x1) / 2 + 0.1
+            ax.plot([x0 + 0.25, middle, middle, x1 - 0.3], [y0, y0, y1, y1], color="#90a4ae", linewidth=1, zorder=1)
+    colours = ["#1565c0", "#42a5f5", "#e3f2fd", "#ffffff"]
+    for node, (x, y) in position.items():
+        label = root if not node else str(node[-1])
+        if node in weight_of:
+            label += f"（{weight_of[node]:.0%}）"
+        ax.text(x, y, label, ha="center", va="center", fontsize=9 if len(node) == 3 else 10, zorder=2,
+                color="white" if len(node) < 2 else "black",
+                bbox={"boxstyle": "round,pad=0.35", "facecolor": colours[len(node)], "edgecolor": "#1565c0"})
+    ax.set_xlim(-0.6, depth + 0.6)
     ax.set_ylim(-len(leaves) + 0.4, 0.6)
     ax.set_title(title)
     ax.text(0.99, 0.01, "括号里是权重", transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#607d8b")

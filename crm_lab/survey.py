@@ -148,7 +148,8 @@ def indicator_tree(data, *, level1: str = "一级指标", level2: str = "二级�
 
     权重是每个题目在总体满意度指数里的权重：不能为负、不能全为 0；不写权重时所有题目等权。
     权重之和不是 1 时按比例换算成和为 1（原来的和记在 ``attrs["report"]["原权重之和"]``）。
-    一个指标的权重 = 它下面各题目权重之和。同一个二级指标不能挂在两个一级指标下面。
+    一个指标的权重 = 它下面各题目权重之和。二级指标由（一级指标, 二级指标）一起确定：不同一级指标下的
+    同名二级指标（例如“顾客期望—商品”和“感知质量—商品”）是两个不同的指标。
 
     返回
     ----
@@ -197,14 +198,6 @@ def indicator_tree(data, *, level1: str = "一级指标", level2: str = "二级�
         if blank.any():
             raise CRMDataError(f"指标表的列 {column}（{meaning}）有空白：{_rows(blank)}。请补上名称。")
     text = {c: frame[c].astype(object).map(lambda v: str(v).strip()) for c in (level1, level2, question)}
-    parents = text[level1].groupby(text[level2].to_numpy(), sort=False).unique()
-    shared = parents[parents.map(len) > 1]
-    if not shared.empty:
-        name = shared.index[0]
-        raise CRMDataError(
-            f"二级指标“{name}”同时挂在几个一级指标下面：{'、'.join(shared.iloc[0])}。"
-            "指标树的每个二级指标只能属于一个一级指标：请改名区分，例如“商品质量（期望）”和“商品质量（感知）”。"
-        )
 
     if item_given:
         blank = _blank(frame[item])
@@ -220,7 +213,7 @@ def indicator_tree(data, *, level1: str = "一级指标", level2: str = "二级�
         items = pd.Series([f"{item_prefix}{i + 1}" for i in range(len(frame))], index=frame.index, dtype=object)
 
     report = {"题目数": len(frame), "一级指标数": int(text[level1].nunique()),
-              "二级指标数": int(text[level2].nunique())}
+              "二级指标数": int(pd.MultiIndex.from_arrays([text[level1], text[level2]]).nunique())}
     if given_weights:
         raw = frame[weight]
         missing = raw.isna()
@@ -523,7 +516,7 @@ def _write_docx(path: Path, paragraphs) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def cronbach_alpha(items: pd.DataFrame, *, scale: int = 5, missing: str = "error") -> float:
+def cronbach_alpha(items: pd.DataFrame, *, scale: int = 5, missing: str = "error", reverse=()) -> float:
     """Cronbach's α 系数：一组量表题是否在测同一件事（内部一致性信度）。
 
     公式（k = 题目数，s²ᵢ = 第 i 题得分的方差，s²ₜ = 每人总分的方差，方差都用 n − 1 作分母）::
@@ -541,6 +534,8 @@ def cronbach_alpha(items: pd.DataFrame, *, scale: int = 5, missing: str = "error
     scale : 几分制，默认 5（1～5 分）。
     missing : 有缺答时怎么办：``"error"``（默认，报错并列出行号）或 ``"drop"``（删掉有缺答的整行，
         用 ``warnings.warn`` 说明删了几行）。
+    reverse : 反向计分的题（列名的列表）。反向题是说法与其他题相反的题，例如“我曾经投诉过”：
+        同意得分高反而表示不满意。计算前把它换成 scale + 1 − 原分（5 分制：1↔5、2↔4），否则 α 会被拉低。
 
     返回
     ----
@@ -552,7 +547,8 @@ def cronbach_alpha(items: pd.DataFrame, *, scale: int = 5, missing: str = "error
     >>> round(cronbach_alpha(answers), 3)  # 1.5 × (1 − (1.3 + 1.3 + 1.7) / 10.5)
     0.886
     """
-    matrix, report = _likert_matrix(items, None, scale=scale, missing=missing, table="量表题（items 参数）")
+    matrix, report = _likert_matrix(items, None, scale=scale, missing=missing, table="量表题（items 参数）",
+                                    reverse=reverse)
     if report["排除的缺答行"]:
         warnings.warn(
             f"有 {report['排除的缺答行']} 位受访者有缺答，已整行删除（missing=\"drop\"），"
@@ -562,7 +558,7 @@ def cronbach_alpha(items: pd.DataFrame, *, scale: int = 5, missing: str = "error
     return _alpha(matrix, where="量表题（items 参数）")
 
 
-def alpha_if_deleted(items: pd.DataFrame, *, scale: int = 5, missing: str = "error") -> pd.DataFrame:
+def alpha_if_deleted(items: pd.DataFrame, *, scale: int = 5, missing: str = "error", reverse=()) -> pd.DataFrame:
     """逐题删除后的 α，以及每题的“校正的题总相关”（这一题与其余各题总分的相关系数）。
 
     删掉某题后 α 反而明显上升、或者题总相关很低（常用标准 < 0.3）的题目，可能问得不清楚、方向反了
@@ -570,7 +566,7 @@ def alpha_if_deleted(items: pd.DataFrame, *, scale: int = 5, missing: str = "err
 
     参数
     ----
-    items, scale, missing : 与 ``cronbach_alpha`` 相同。
+    items, scale, missing, reverse : 与 ``cronbach_alpha`` 相同。
 
     返回
     ----
@@ -590,7 +586,7 @@ def alpha_if_deleted(items: pd.DataFrame, *, scale: int = 5, missing: str = "err
     Q4           -0.407             0.886         0.552
     """
     where = "量表题（items 参数）"
-    matrix, report = _likert_matrix(items, None, scale=scale, missing=missing, table=where)
+    matrix, report = _likert_matrix(items, None, scale=scale, missing=missing, table=where, reverse=reverse)
     if matrix.shape[1] < 3:
         raise CRMDataError(f"{where}只有 {matrix.shape[1]} 题：删掉一题后至少还要剩 2 题，所以至少要 3 题。")
     overall = _alpha(matrix, where=where)
@@ -624,9 +620,16 @@ def _alpha(matrix: pd.DataFrame, *, where: str, strict: bool = True) -> float:
     return float(k / (k - 1) * (1 - matrix.var(ddof=1).sum() / total_variance))
 
 
-def _likert_matrix(answers, columns, *, scale, missing, table):
-    """取出量表题的列，检查 1～scale 的整数；按 missing 处理缺答。返回 (数值表, 报告)。"""
-    _check_choice("missing", missing, {"error": "报错", "drop": "删掉有缺答的整行"})
+def _likert_matrix(answers, columns, *, scale, missing, table, reverse=(), available=False):
+    """取出量表题的列，检查 1～scale 的整数，把 reverse 里的列反向计分；按 missing 处理缺答。
+
+    ``available=True`` 时 missing 还可以是 ``"available"``：保留缺答（空值），各题用答了这题的人计算。
+    返回 (数值表, 报告)。
+    """
+    choices = {"error": "报错", "drop": "删掉有缺答的整行"}
+    if available:
+        choices["available"] = "每题用答了这题的人计算"
+    _check_choice("missing", missing, choices)
     if isinstance(scale, bool) or not isinstance(scale, numbers.Integral) or not 2 <= scale <= 11:
         raise CRMDataError(f"scale（几分制）应该是 2 到 11 之间的整数，常用 5（1～5 分），收到 {scale!r}。")
     if not isinstance(answers, pd.DataFrame):
@@ -656,13 +659,33 @@ def _likert_matrix(answers, columns, *, scale, missing, table):
             )
         values[column] = number
     matrix = pd.DataFrame(values, index=answers.index)
+    reverse = [reverse] if isinstance(reverse, str) else list(reverse)
+    not_used = [c for c in reverse if c not in matrix.columns]
+    if not_used:
+        raise CRMDataError(
+            f"reverse（反向计分的题）里的 {', '.join(map(str, not_used))} 不在要计算的题目里。"
+            f"要计算的题目：{', '.join(map(str, matrix.columns))}。"
+        )
+    for column in reverse:  # 反向题：1 分变 scale 分，scale 分变 1 分
+        matrix[column] = scale + 1 - matrix[column]
     incomplete = matrix.isna().any(axis=1)
+    if missing == "available":
+        empty = [str(c) for c in matrix.columns if matrix[c].isna().all()]
+        if empty:
+            raise CRMDataError(
+                f"{table}的这些题没有任何人回答：{', '.join(empty)}。请检查列名，或把它们从指标树里去掉。"
+            )
+        report = {"输入行数": len(matrix), "各题缺答数": {c: int(n) for c, n in matrix.isna().sum().items() if n},
+                  "反向计分的题": reverse}
+        return matrix, report
     if incomplete.any() and missing == "error":
         raise CRMDataError(
             f"{table}有 {int(incomplete.sum())} 位受访者有缺答：{_rows(incomplete)}。"
-            "请补上，或写 missing=\"drop\" 删掉这些答卷（删掉的行数会记下来）。"
+            "请补上，或写 missing=\"drop\" 删掉这些答卷（删掉的行数会记下来）"
+            + ("，或写 missing=\"available\" 每题用答了这题的人计算。" if available else "。")
         )
-    report = {"输入行数": len(matrix), "排除的缺答行": int(incomplete.sum()), "计入的答卷数": int((~incomplete).sum())}
+    report = {"输入行数": len(matrix), "排除的缺答行": int(incomplete.sum()), "计入的答卷数": int((~incomplete).sum()),
+              "反向计分的题": reverse}
     return matrix[~incomplete], report
 
 
@@ -672,7 +695,8 @@ def _likert_matrix(answers, columns, *, scale, missing, table):
 
 
 def weights_from_data(answers: pd.DataFrame, tree: pd.DataFrame, *, method: str = "correlation",
-                      overall: str | None = None, scale: int = 5, missing: str = "error") -> pd.DataFrame:
+                      overall: str | None = None, scale: int = 5, missing: str = "error",
+                      reverse=()) -> pd.DataFrame:
     """由答卷数据给指标树的题目定权重，返回换了 ``权重`` 列的指标树。
 
     两种方法：
@@ -689,7 +713,7 @@ def weights_from_data(answers: pd.DataFrame, tree: pd.DataFrame, *, method: str 
     answers : 答卷表，含指标树 ``item`` 列里的每一列（以及 ``overall``）。
     tree : ``indicator_tree`` 的结果。
     overall : 总体满意度题所在的列（``method="correlation"`` 时必填）。
-    scale, missing : 与 ``cronbach_alpha`` 相同。
+    scale, missing, reverse : 与 ``cronbach_alpha`` 相同。
 
     例子
     ----
@@ -711,7 +735,8 @@ def weights_from_data(answers: pd.DataFrame, tree: pd.DataFrame, *, method: str 
         columns_used = columns + ([overall] if overall not in columns else [])
     else:
         columns_used = columns
-    matrix, report = _likert_matrix(answers, columns_used, scale=scale, missing=missing, table="答卷表（answers 参数）")
+    matrix, report = _likert_matrix(answers, columns_used, scale=scale, missing=missing,
+                                    table="答卷表（answers 参数）", reverse=reverse)
     if len(matrix) < 2:
         raise CRMDataError("完整的答卷少于 2 份，无法由数据定权重。")
     if method == "correlation":
@@ -741,7 +766,7 @@ def weights_from_data(answers: pd.DataFrame, tree: pd.DataFrame, *, method: str 
 
 
 def satisfaction_index(answers: pd.DataFrame, tree: pd.DataFrame, *, scale: int = 5,
-                       missing: str = "error") -> pd.DataFrame:
+                       missing: str = "error", reverse=()) -> pd.DataFrame:
     """满意度指数（0～100 分）：每个题目、每个二级指标、每个一级指标和总体的得分。
 
     每题得分 = (平均分 − 1) / (scale − 1) × 100，所以全部“非常不同意”为 0 分、全部“非常同意”为 100 分。
@@ -752,7 +777,9 @@ def satisfaction_index(answers: pd.DataFrame, tree: pd.DataFrame, *, scale: int 
     ----
     answers : 答卷表，含指标树 ``item`` 列里的每一列。
     tree : ``indicator_tree`` 或 ``weights_from_data`` 的结果。
-    scale, missing : 与 ``cronbach_alpha`` 相同。
+    scale, reverse : 与 ``cronbach_alpha`` 相同。反向题（例如“我曾经投诉过”）反向计分后，得分越高越好。
+    missing : ``"error"``（默认）、``"drop"``（删掉有缺答的整行）或 ``"available"``（每题用答了这题的人
+        计算平均分，各题的缺答数记在 ``attrs["report"]["各题缺答数"]``）。
 
     返回
     ----
@@ -779,7 +806,7 @@ def satisfaction_index(answers: pd.DataFrame, tree: pd.DataFrame, *, scale: int 
     check_columns(tree, TREE_COLUMNS, table="指标树（tree 参数）")
     tree = tree.reset_index(drop=True)
     matrix, report = _likert_matrix(answers, tree["item"].tolist(), scale=scale, missing=missing,
-                                    table="答卷表（answers 参数）")
+                                    table="答卷表（answers 参数）", reverse=reverse, available=True)
     means = matrix.mean()
     items = pd.DataFrame({
         "level": "题目", "indicator": tree["item"].to_numpy(dtype=object),
@@ -788,13 +815,12 @@ def satisfaction_index(answers: pd.DataFrame, tree: pd.DataFrame, *, scale: int 
     })
     items["score"] = (items["mean"] - 1) / (scale - 1) * 100
     frames = [items]
-    for level, column, parent_column in (("二级指标", "二级指标", "一级指标"), ("一级指标", "一级指标", None)):
+    for level, keys in (("二级指标", ["一级指标", "二级指标"]), ("一级指标", ["一级指标"])):
         rows = []
-        for name, part in items.groupby(tree[column].to_numpy(dtype=object), sort=False):
+        for key, part in items.groupby([tree[k].to_numpy(dtype=object) for k in keys], sort=False):
             weight = part["weight"].sum()
             share = part["weight"] / weight if weight > 0 else pd.Series(1 / len(part), index=part.index)
-            rows.append({"level": level, "indicator": name,
-                         "parent": tree.loc[part.index[0], parent_column] if parent_column else "总体",
+            rows.append({"level": level, "indicator": key[-1], "parent": key[0] if len(key) == 2 else "总体",
                          "weight": weight, "mean": (part["mean"] * share).sum(),
                          "score": (part["score"] * share).sum()})
         frames.append(pd.DataFrame(rows))

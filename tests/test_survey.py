@@ -96,14 +96,26 @@ def test_tree_bad_input():
     raises(lambda: indicator_tree({"质量": {"商品": {"好": 1}, "服务": ["热情"]}}), "有的二级指标给了权重")
     blank = pd.DataFrame({"一级指标": ["质量", " "], "二级指标": ["商品", "服务"], "题目": ["好", "热情"]})
     raises(lambda: indicator_tree(blank), "列 一级指标（一级指标）有空白", "行 1")
-    shared = pd.DataFrame({"一级指标": ["期望", "质量"], "二级指标": ["商品", "商品"], "题目": ["a", "b"]})
-    raises(lambda: indicator_tree(shared), "二级指标“商品”同时挂在几个一级指标下面", "期望、质量")
     repeated = frame.loc[[0, 0]].reset_index(drop=True).assign(item=["Q1", "Q1"], 二级指标=["商品", "商品"])
     raises(lambda: indicator_tree(repeated), "列 item 有重复的列名", "行 0", "行 1")
     raises(lambda: indicator_tree(frame.assign(权重=[-1])), "不是数字或是负数", "行 0（-1）")
     raises(lambda: indicator_tree(frame.assign(权重=["高"])), "不是数字或是负数", "行 0（'高'）")
     raises(lambda: indicator_tree(frame.assign(权重=[0])), "全是 0")
     raises(lambda: indicator_tree(frame.assign(权重=[None])), "权重列 权重 有空值")
+
+
+def test_same_second_level_name_under_two_first_level_indicators_is_two_nodes(tmp_path):
+    # As in the course survey: 顾客期望—商品 and 感知质量—商品 are different indicators.
+    tree = indicator_tree(pd.DataFrame({"item": ["e1", "q1", "q2"], "一级指标": ["期望", "质量", "质量"],
+                                        "二级指标": ["商品", "商品", "服务"], "题目": ["a", "b", "c"]}))
+    assert tree.attrs["report"]["二级指标数"] == 3
+    answers = pd.DataFrame({"e1": [5, 5], "q1": [1, 2], "q2": [3, 3]})
+    second = satisfaction_index(answers, tree).query("level == '二级指标'")
+    assert second[["indicator", "parent"]].values.tolist() == [["商品", "期望"], ["商品", "质量"], ["服务", "质量"]]
+    assert second["score"].tolist() == pytest.approx([100.0, 12.5, 50.0])
+    ax = plots.indicator_tree_chart(tree)
+    assert sorted(t.get_text() for t in ax.texts if t.get_text().startswith("商品")) == ["商品（33%）", "商品（33%）"]
+    plt.close(ax.figure)
 
 
 # ------------------------------------------------------------------------------------- questionnaire
@@ -307,6 +319,33 @@ def test_alpha_bad_input():
     raises(lambda: cronbach_alpha(good, missing="mean"), "missing 只能是")
     raises(lambda: cronbach_alpha([[1, 2], [3, 4]]), "应该是 pandas 的 DataFrame", "list")
     raises(lambda: alpha_if_deleted(good), "至少要 3 题")
+
+
+def test_reverse_scored_items():
+    answers = pd.DataFrame({"Q1": [4, 5, 3, 2, 4], "Q2": [4, 4, 3, 2, 5], "C1": [2, 1, 3, 4, 1]})
+    flipped = answers.assign(C1=6 - answers["C1"])
+    assert cronbach_alpha(answers, reverse=["C1"]) == pytest.approx(cronbach_alpha(flipped))
+    assert cronbach_alpha(answers, reverse=["C1"]) > cronbach_alpha(answers)
+    pd.testing.assert_frame_equal(alpha_if_deleted(answers, reverse="C1"), alpha_if_deleted(flipped))
+    tree = indicator_tree({"质量": {"商品": ["好"], "服务": ["好"]}, "抱怨": {"投诉": ["我投诉过"]}})
+    tree["item"] = ["Q1", "Q2", "C1"]
+    index = satisfaction_index(answers, tree, reverse=["C1"]).set_index("indicator")
+    assert index.loc["C1", "mean"] == pytest.approx((6 - answers["C1"]).mean())
+    assert index.attrs["report"]["反向计分的题"] == ["C1"]
+    raises(lambda: cronbach_alpha(answers, reverse=["C9"]), "reverse（反向计分的题）里的 C9 不在要计算的题目里")
+
+
+def test_satisfaction_index_with_available_cases():
+    tree = small_tree()
+    answers = pd.DataFrame({"A1": [5, None, 3, 4], "A2": [2, 2, None, None], "B1": [5, 4, 5, 5]})
+    raises(lambda: satisfaction_index(answers, tree), "3 位受访者有缺答", 'missing="drop"', 'missing="available"')
+    index = satisfaction_index(answers, tree, missing="available").set_index("indicator")
+    assert index.loc[["A1", "A2", "B1"], "mean"].tolist() == pytest.approx(answers.mean().tolist())
+    assert index.attrs["report"]["各题缺答数"] == {"A1": 1, "A2": 2}
+    dropped = satisfaction_index(answers, tree, missing="drop").set_index("indicator")
+    assert dropped.loc["A1", "mean"] == 5 and dropped.attrs["report"]["计入的答卷数"] == 1
+    raises(lambda: satisfaction_index(answers.assign(A2=None), tree, missing="available"), "没有任何人回答：A2")
+    raises(lambda: cronbach_alpha(answers, missing="available"), "missing 只能是")
 
 
 # ----------------------------------------------------------------------------- weights and the index
