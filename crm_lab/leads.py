@@ -51,7 +51,7 @@ MAN_RULES = {
 _BANT_READY = ("合格的销售线索", "预算、决策权、需求、时间都具备：立即安排销售人员跟进，准备报价。")
 _BANT_LATER = ("时机未到", "预算、决策权、需求都具备，但近期不买：保持联系，在对方计划采购前再重点跟进。")
 
-FUNNEL_STAGES = ("线索", "已联系", "有意向", "洽谈报价", "成交")
+FUNNEL_STAGES = ("线索", "已联系", "合格", "意向", "成交")
 
 FOLLOW_UP = {
     "A": "24 小时内电话或当面联系，约定拜访或试用，争取尽快成交。",
@@ -70,7 +70,7 @@ _NO = {"false", "0", "0.0", "否", "无", "没有", "no", "n", "×", "✗"}
 
 
 def qualify_man(leads: pd.DataFrame, *, money: str = "money", authority: str = "authority", need: str = "need",
-                timeline: str = "timeline", rule: str = "MAN") -> pd.DataFrame:
+                timeline: str = "timeline", rule: str = "MAN", yes: dict | None = None) -> pd.DataFrame:
     """用 MAN 法则（或 BANT）判断每条线索是不是合格的潜在客户，并给出下一步建议。
 
     MAN 法则：M（Money）有没有购买力，A（Authority）有没有购买决策权，N（Need）有没有需求。大写表示具备、
@@ -97,13 +97,18 @@ def qualify_man(leads: pd.DataFrame, *, money: str = "money", authority: str = "
     参数
     ----
     leads : 线索表，每行一条线索（潜在客户）。
-    money, authority, need, timeline : 四个“是/否”列的列名（``timeline`` 只在 BANT 时使用）。
+    money, authority, need, timeline : 四列的列名（``timeline`` 只在 BANT 时使用）。每列是“是/否”，
+        或者是等级（例如 高/中/低），这时要用 ``yes=`` 说明哪些取值算“具备”。
     rule : ``"MAN"``（默认）或 ``"BANT"``。
+    yes : ``{列名: [算“具备”的取值, ...]}``，用于等级列，例如课程数据 leads 可以写
+        ``yes={"money": ["高", "中"], "authority": ["自己决定"], "need": ["强"], "timeline": ["1个月内", "1-3个月"]}``；
+        列出的取值之外都算“不具备”。列出的取值必须在这一列里出现过（防止写错字后全部算成不具备）。
 
     返回
     ----
     ``leads`` 的副本，多了三列：``qualification_code``（组合，例如 "M+a+N"）、``qualification``（类别）、
-    ``next_action``（建议）。各类别的线索数记在 ``attrs["report"]["各类别线索数"]``。
+    ``next_action``（建议）。各类别的线索数记在 ``attrs["report"]["各类别线索数"]``，``yes=`` 记在
+    ``attrs["report"]["算作具备的取值"]``。
 
     例子
     ----
@@ -117,13 +122,19 @@ def qualify_man(leads: pd.DataFrame, *, money: str = "money", authority: str = "
     >>> leads["timeline"] = [False, True, True]
     >>> qualify_man(leads, rule="BANT")["qualification"].tolist()
     ['时机未到', '可以接触', '非潜在客户']
+    >>> graded = pd.DataFrame({"money": ["高", "中", "低"], "authority": ["自己决定", "无决策权", "自己决定"],
+    ...                        "need": ["强", "强", "弱"]})
+    >>> qualify_man(graded, yes={"money": ["高", "中"], "authority": ["自己决定"], "need": ["强"]})[
+    ...     "qualification_code"].tolist()
+    ['M+A+N', 'M+a+N', 'm+A+n']
     """
     _check_choice("rule", rule, {"MAN": "购买力、决策权、需求", "BANT": "预算、决策权、需求、购买时间"})
     columns = [money, authority, need] + ([timeline] if rule == "BANT" else [])
     check_columns(leads, columns, table="线索表（leads 参数）")
     if leads.empty:
         raise CRMDataError("线索表是空的，没有可以鉴定的线索。")
-    flags = {c: _yes_no(leads[c], where=f"线索表的列 {c}") for c in columns}
+    yes = _check_yes(yes, [money, authority, need, timeline])  # 同一个 yes 可以用于 MAN 和 BANT
+    flags = {c: _flags(leads[c], yes.get(c), column=c) for c in columns}
     keys = list(zip(flags[money], flags[authority], flags[need], strict=True))
     codes, classes, actions = [], [], []
     for position, key in enumerate(keys):
@@ -142,6 +153,8 @@ def qualify_man(leads: pd.DataFrame, *, money: str = "money", authority: str = "
     result["next_action"] = pd.Series(actions, index=leads.index, dtype=object)
     report = dict(leads.attrs.get("report", {}))
     report["鉴定规则"] = rule
+    if yes:
+        report["算作具备的取值"] = yes
     report["各类别线索数"] = {k: int(v) for k, v in result["qualification"].value_counts(sort=False).items()}
     result.attrs["report"] = report
     return result
@@ -152,7 +165,8 @@ def qualify_man(leads: pd.DataFrame, *, money: str = "money", authority: str = "
 # ---------------------------------------------------------------------------------------------
 
 
-def lead_scores(leads: pd.DataFrame, *, weights: dict | None = None, thresholds=(70, 40)) -> pd.DataFrame:
+def lead_scores(leads: pd.DataFrame, *, weights: dict | None = None, levels: dict | None = None,
+                thresholds=(70, 40)) -> pd.DataFrame:
     """给每条线索加权打分（0～100 分），并按分数分成 A、B、C 三个优先级。
 
     分数 = 100 × Σ(权重 × 取值) / Σ权重。每一列的取值：“是/否”列记 1 或 0；数字列必须在 0～1 之间
@@ -164,6 +178,8 @@ def lead_scores(leads: pd.DataFrame, *, weights: dict | None = None, thresholds=
     leads : 线索表。
     weights : ``{列名: 权重}``，权重是 ≥ 0 的数（不必加起来等于 1 或 100）。
         默认 ``{"money": 30, "authority": 30, "need": 40}``（需求最重要）。
+    levels : 等级列的取值怎么换成 0～1 的分，``{列名: {取值: 分}}``，例如
+        ``{"money": {"低": 0, "中": 0.5, "高": 1}}``。表里出现、但没有写分数的取值会报错。
     thresholds : (A 级下限, B 级下限)，默认 (70, 40)，要求 100 ≥ A 级下限 > B 级下限 ≥ 0。
 
     返回
@@ -180,16 +196,31 @@ def lead_scores(leads: pd.DataFrame, *, weights: dict | None = None, thresholds=
     L2        70.0        A
     L3        50.0        B
     L4         0.0        C
+    >>> graded = pd.DataFrame({"money": ["高", "低"], "need": ["一般", "强"]})
+    >>> lead_scores(graded, weights={"money": 1, "need": 1},
+    ...             levels={"money": {"低": 0, "中": 0.5, "高": 1}, "need": {"弱": 0, "一般": 0.5, "强": 1}}
+    ...             )["lead_score"].tolist()
+    [75.0, 50.0]
     """
     weights = dict(_DEFAULT_WEIGHTS if weights is None else _check_weights(weights))
     a_min, b_min = _check_thresholds(thresholds)
+    levels = {} if levels is None else levels
+    if not isinstance(levels, dict) or [c for c in levels if c not in weights]:
+        raise CRMDataError(
+            f"levels 应该是字典 {{列名: {{取值: 分}}}}，列名要在 weights 里"
+            f"（现在 weights 的列：{', '.join(weights)}），收到 {levels!r}。"
+        )
     check_columns(leads, list(weights), table="线索表（leads 参数）")
     if leads.empty:
         raise CRMDataError("线索表是空的，没有可以打分的线索。")
     total = sum(weights.values())
     score = pd.Series(0.0, index=leads.index)
     for column, weight in weights.items():
-        score += weight * _fraction(leads[column], where=f"线索表的列 {column}")
+        if column in levels:
+            points = _level_points(leads[column], levels[column], column=column)
+        else:
+            points = _fraction(leads[column], where=f"线索表的列 {column}")
+        score += weight * points
     score = score * 100 / total
     result = leads.copy()
     result["lead_score"] = score
@@ -197,6 +228,8 @@ def lead_scores(leads: pd.DataFrame, *, weights: dict | None = None, thresholds=
                                    index=leads.index, dtype=object)
     report = dict(leads.attrs.get("report", {}))
     report["评分权重"] = weights
+    if levels:
+        report["等级分数"] = levels
     report["分级标准"] = f"A ≥ {a_min:g} 分，B ≥ {b_min:g} 分，其余为 C"
     report["各级线索数"] = {k: int((result["priority"] == k).sum()) for k in "ABC"}
     result.attrs["report"] = report
@@ -270,7 +303,8 @@ def funnel(leads: pd.DataFrame, *, stage: str = "stage", stages=FUNNEL_STAGES, b
     leads : 线索表，每行一条线索。
     stage : 阶段所在的列名。
     stages : 按先后顺序排列的阶段名称（列表或元组），默认 ``FUNNEL_STAGES``
-        （线索 → 已联系 → 有意向 → 洽谈报价 → 成交）。表里的每个阶段都必须在其中。
+        （线索 → 已联系 → 合格 → 意向 → 成交，与课程数据 leads 的 stage_reached 一致）。
+        表里的每个阶段都必须在其中。
     by : 分组的列（可选），例如 ``"source"``：每个来源一个漏斗，结果的行索引是（来源, 阶段）。
 
     返回
@@ -281,14 +315,14 @@ def funnel(leads: pd.DataFrame, *, stage: str = "stage", stages=FUNNEL_STAGES, b
 
     例子
     ----
-    >>> leads = pd.DataFrame({"stage": ["线索", "已联系", "成交", "有意向", "已联系", "成交", "洽谈报价", "线索"]})
+    >>> leads = pd.DataFrame({"stage": ["线索", "已联系", "成交", "合格", "已联系", "成交", "意向", "线索"]})
     >>> funnel(leads)  # doctest: +NORMALIZE_WHITESPACE
            leads  stopped_here  step_conversion  overall_conversion
     stage
     线索         8             2         1.000000               1.000
     已联系        6             2         0.750000               0.750
-    有意向        4             1         0.666667               0.500
-    洽谈报价       3             1         0.750000               0.375
+    合格        4             1         0.666667               0.500
+    意向       3             1         0.750000               0.375
     成交         2             2         0.666667               0.250
     """
     order = _check_stages(stages)
@@ -375,13 +409,14 @@ def source_performance(leads: pd.DataFrame, costs: pd.DataFrame, *, source: str 
     ----
     leads : 线索表，每行一条线索，含来源列 ``source`` 和成交列 ``converted``。成交列是“是/否”，
         也可以是成交日期（日期类型的列：有日期 = 已成交，空 = 未成交）。
-    costs : 费用表，每个来源一行，含 ``source`` 和 ``cost``（这个来源花的钱，≥ 0；没花钱填 0）。
+    costs : 费用表，含 ``source`` 和 ``cost``（花的钱，≥ 0；没花钱填 0）。一个来源可以有多行（例如课程数据
+        lead_source_costs 每月一行），按来源加总；行数记在 ``attrs["report"]``。请让费用和线索属于同一段时间。
         线索表里出现的每个来源都要在费用表里，费用表也不能有线索表里没有的来源（多半是写错了字）。
     source, converted, cost : 列名。
 
     返回
     ----
-    DataFrame，每个来源一行（按费用表的顺序），最后一行“合计”。列：``leads``、``customers``、
+    DataFrame，每个来源一行（按在费用表里第一次出现的顺序），最后一行“合计”。列：``leads``、``customers``、
     ``conversion_rate``、``cost``、``cost_per_lead``、``cac``、``note``。
 
     例子
@@ -411,12 +446,6 @@ def source_performance(leads: pd.DataFrame, costs: pd.DataFrame, *, source: str 
             raise CRMDataError(f"{table}的来源列 {source} 有空值：{_rows(blank)}。请补上（例如写“未知”）。")
     lead_source = leads[source].astype(object).map(lambda v: str(v).strip())
     cost_source = costs[source].astype(object).map(lambda v: str(v).strip())
-    repeated = cost_source.duplicated(keep=False)
-    if repeated.any():
-        raise CRMDataError(
-            f"费用表的来源列 {source} 有重复：{_rows(repeated, costs[source])}。"
-            "每个来源只能写一行，请先把费用加在一起。"
-        )
     amount = pd.to_numeric(costs[cost].astype(object), errors="coerce").astype(float)
     wrong = amount.isna() | (amount < 0) | ~np.isfinite(amount)
     if wrong.any():
@@ -442,10 +471,10 @@ def source_performance(leads: pd.DataFrame, costs: pd.DataFrame, *, source: str 
         won = column.notna()
     else:
         won = _yes_no(column, where=f"线索表的成交列 {converted}")
-    order = cost_source.tolist()
+    order = list(dict.fromkeys(cost_source))
     counts = lead_source.value_counts().reindex(order).astype("int64")
     customers = won.groupby(lead_source).sum().reindex(order).astype("int64")
-    spend = pd.Series(amount.to_numpy(), index=order)
+    spend = amount.groupby(cost_source.to_numpy()).sum().reindex(order)
     counts["合计"], customers["合计"], spend["合计"] = counts.sum(), customers.sum(), spend.sum()
     result = pd.DataFrame({"leads": counts, "customers": customers, "conversion_rate": customers / counts,
                            "cost": spend.astype(float), "cost_per_lead": spend / counts})
@@ -453,7 +482,7 @@ def source_performance(leads: pd.DataFrame, costs: pd.DataFrame, *, source: str 
     result["note"] = np.where(result["customers"] == 0, "没有成交客户，无法计算获客成本（CAC）", "")
     result["note"] = result["note"].astype(object)
     result.index.name = source
-    result.attrs["report"] = {"线索数": len(leads), "来源数": len(order),
+    result.attrs["report"] = {"线索数": len(leads), "来源数": len(order), "费用表行数": len(costs),
                               "没有成交的来源": [s for s in order if customers[s] == 0]}
     return result
 
@@ -463,7 +492,7 @@ def source_performance(leads: pd.DataFrame, costs: pd.DataFrame, *, source: str 
 # ---------------------------------------------------------------------------------------------
 
 
-def _yes_no(values: pd.Series, *, where: str) -> pd.Series:
+def _yes_no(values: pd.Series, *, where: str, hint: str = "") -> pd.Series:
     """把“是/否”列转成 True/False；空值或认不出的值报错。"""
     missing = values.isna()
     if missing.any():
@@ -476,9 +505,62 @@ def _yes_no(values: pd.Series, *, where: str) -> pd.Series:
     if wrong.any():
         raise CRMDataError(
             f"{where} 有认不出的“是/否”值：{_rows(wrong, values)}。"
-            "请只写 是/否、有/无、1/0、True/False 或 yes/no。"
+            "请只写 是/否、有/无、1/0、True/False 或 yes/no。" + hint
         )
     return pd.Series(yes.to_numpy(), index=values.index)
+
+
+def _check_yes(yes, columns) -> dict:
+    if yes is None:
+        return {}
+    if not isinstance(yes, dict) or [c for c in yes if c not in columns]:
+        raise CRMDataError(
+            f"yes 应该是字典 {{列名: [算“具备”的取值, ...]}}，列名只能是 {', '.join(columns)}，收到 {yes!r}。"
+        )
+    return {c: [values] if isinstance(values, str) else list(values) for c, values in yes.items()}
+
+
+def _flags(values: pd.Series, yes_values, *, column) -> pd.Series:
+    """“具备/不具备”：给了 yes_values 时按取值判断，否则按“是/否”读。"""
+    where = f"线索表的列 {column}"
+    if yes_values is None:
+        hint = f"如果这一列是等级（例如 高/中/低），请用 yes={{\"{column}\": [\"高\"]}} 说明哪些取值算“具备”。"
+        return _yes_no(values, where=where, hint=hint)
+    missing = _blank(values)
+    if missing.any():
+        raise CRMDataError(f"{where} 有 {int(missing.sum())} 个空值：{_rows(missing)}。请补上。")
+    text = values.astype(object).map(lambda v: str(v).strip())
+    absent = [str(v) for v in yes_values if str(v).strip() not in set(text)]
+    if absent:
+        raise CRMDataError(
+            f"yes 里列 {column} 的取值 {'、'.join(absent)} 在表里没有出现，多半是写错了字。"
+            f"这一列的取值：{'、'.join(dict.fromkeys(text))}。"
+        )
+    return text.isin([str(v).strip() for v in yes_values])
+
+
+def _level_points(values: pd.Series, points: dict, *, column) -> pd.Series:
+    where = f"线索表的列 {column}"
+    if not isinstance(points, dict) or not points:
+        raise CRMDataError(
+            f"levels 里列 {column} 应该是字典 {{取值: 分}}，例如 {{\"低\": 0, \"高\": 1}}，收到 {points!r}。"
+        )
+    for level, point in points.items():
+        if isinstance(point, bool) or not isinstance(point, numbers.Real) or not 0 <= point <= 1:
+            raise CRMDataError(f"levels 里列 {column} 的取值 {level!r} 的分数应该在 0～1 之间，收到 {point!r}。")
+    missing = _blank(values)
+    if missing.any():
+        raise CRMDataError(f"{where} 有 {int(missing.sum())} 个空值：{_rows(missing)}。请补上。")
+    text = values.astype(object).map(lambda v: str(v).strip())
+    table = {str(k).strip(): float(v) for k, v in points.items()}
+    unknown = ~text.isin(list(table))
+    if unknown.any():
+        raise CRMDataError(
+            f"{where} 有 levels 里没有写分数的取值（{'、'.join(sorted(set(text[unknown])))}）："
+            f"{_rows(unknown, values)}。"
+            f"请在 levels[{column!r}] 里为它们写上 0～1 的分数。"
+        )
+    return text.map(table).astype(float)
 
 
 def _fraction(values: pd.Series, *, where: str) -> pd.Series:

@@ -228,9 +228,9 @@ def funnel_chart(table, *, title: str = "销售漏斗", ax=None):
 
     >>> import pandas as pd
     >>> from crm_lab.leads import funnel
-    >>> ax = funnel_chart(funnel(pd.DataFrame({"stage": ["线索", "已联系", "成交", "有意向"]})))
+    >>> ax = funnel_chart(funnel(pd.DataFrame({"stage": ["线索", "已联系", "成交", "合格"]})))
     >>> [t.get_text() for t in ax.get_yticklabels()]
-    ['线索', '已联系', '有意向', '洽谈报价', '成交']
+    ['线索', '已联系', '合格', '意向', '成交']
     >>> import matplotlib.pyplot as plt
     >>> plt.close(ax.figure)
     """

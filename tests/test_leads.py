@@ -86,6 +86,25 @@ def test_bant_adds_timeline():
     raises(lambda: qualify_man(all_eight(), rule="BANT"), "缺少这些列：timeline")
 
 
+def test_man_with_graded_columns_and_yes_values():
+    leads = pd.DataFrame({"money": ["高", "中", "低", "高"],
+                          "authority": ["自己决定", "需与他人商量", "无决策权", "自己决定"],
+                          "need": ["强", "一般", "弱", "弱"],
+                          "timeline": ["1个月内", "不确定", "1-3个月", "3个月以上"]})
+    yes = {"money": ["高", "中"], "authority": "自己决定", "need": ["强", "一般"], "timeline": ["1个月内", "1-3个月"]}
+    man = qualify_man(leads, yes=yes)
+    expected = [(m in yes["money"], a == "自己决定", n in yes["need"])
+                for m, a, n in zip(leads["money"], leads["authority"], leads["need"], strict=True)]
+    assert man["qualification_code"].tolist() == [MAN_RULES[key][0] for key in expected]
+    assert man.attrs["report"]["算作具备的取值"]["authority"] == ["自己决定"]
+    bant = qualify_man(leads, yes=yes, rule="BANT")
+    assert bant["qualification_code"].tolist() == ["B+A+N+T", "B+a+N+t", "b+a+n+T", "B+A+n+t"]
+    raises(lambda: qualify_man(leads), "列 money 有认不出的“是/否”值", "行 0（'高'）", 'yes={"money": ["高"]}')
+    raises(lambda: qualify_man(leads, yes={**yes, "money": ["髙"]}), "列 money 的取值 髙 在表里没有出现", "高、中、低")
+    raises(lambda: qualify_man(leads, yes={"budget": ["高"]}), "列名只能是 money, authority, need, timeline")
+    raises(lambda: qualify_man(leads.assign(need=["强", None, "弱", "弱"]), yes=yes), "列 need 有 1 个空值", "行 1")
+
+
 def test_man_bad_input():
     raises(lambda: qualify_man(all_eight().drop(columns="need")), "线索表（leads 参数）缺少这些列：need",
            "现有的列：money, authority")
@@ -120,6 +139,19 @@ def test_lead_scores_by_hand_and_priority_list():
     assert listed.attrs["report"]["未列入名单的线索"] == 1
     assert priority_list(default, priorities=("A", "B", "C"), top=2).index.tolist() == ["L1", "L3"]
     assert priority_list(default, priorities="C").index.tolist() == ["L4"]
+
+
+def test_lead_scores_with_levels():
+    leads = pd.DataFrame({"money": ["高", "中", "低"], "need": ["强", "弱", "一般"], "contacted": ["是", "否", "是"]})
+    levels = {"money": {"低": 0, "中": 0.5, "高": 1}, "need": {"弱": 0, "一般": 0.5, "强": 1}}
+    scored = lead_scores(leads, weights={"money": 2, "need": 1, "contacted": 1}, levels=levels)
+    # (2*1 + 1 + 1) / 4, (2*0.5 + 0 + 0) / 4, (0 + 0.5 + 1) / 4
+    assert scored["lead_score"].tolist() == pytest.approx([100, 25, 37.5])
+    assert scored.attrs["report"]["等级分数"] == levels
+    raises(lambda: lead_scores(leads, weights={"money": 1}, levels={"money": {"高": 1, "中": 0.5}}),
+           "有 levels 里没有写分数的取值（低）", "行 2（'低'）")
+    raises(lambda: lead_scores(leads, weights={"money": 1}, levels={"money": {"高": 2}}), "分数应该在 0～1 之间")
+    raises(lambda: lead_scores(leads, weights={"money": 1}, levels={"need": {"强": 1}}), "列名要在 weights 里")
 
 
 def test_lead_scores_and_priority_list_bad_input():
@@ -180,7 +212,7 @@ def test_funnel_custom_stages_and_groups():
 def test_funnel_bad_input():
     leads = pd.DataFrame({"stage": ["线索", "成交", "已成交", "联系"]})
     raises(lambda: funnel(leads), "有不在 stages 里的阶段（已成交、联系）", "行 2（'已成交'）", "行 3（'联系'）",
-           "线索 → 已联系 → 有意向 → 洽谈报价 → 成交")
+           "线索 → 已联系 → 合格 → 意向 → 成交")
     raises(lambda: funnel(leads, stage="阶段"), "缺少这些列：阶段", "现有的列：stage")
     raises(lambda: funnel(leads.iloc[0:0]), "线索表是空的")
     raises(lambda: funnel(pd.DataFrame({"stage": ["线索", None]})), "阶段列 stage 有空值", "行 1")
@@ -234,13 +266,22 @@ def test_source_performance_converted_as_text_or_dates_and_free_sources():
     pd.testing.assert_series_equal(as_dates["customers"], as_text["customers"])
 
 
+def test_source_performance_sums_monthly_costs_per_source():
+    monthly = pd.DataFrame({"month": ["2024-09", "2024-09", "2024-10", "2024-10", "2024-09"],
+                            "source": ["展销会", "网络", "展销会", "网络", "转介绍"],
+                            "spend": [500, 100, 400, 150, 60.0]})
+    table = source_performance(fair_leads(), monthly, cost="spend")
+    assert table.index.tolist() == ["展销会", "网络", "转介绍", "合计"]
+    assert table["cost"].tolist() == [900.0, 250.0, 60.0, 1210.0]
+    assert table.loc["展销会", "cac"] == pytest.approx(900 / 3)
+    assert table.attrs["report"]["费用表行数"] == 5 and table.attrs["report"]["来源数"] == 3
+
+
 def test_source_performance_bad_input():
     costs = pd.DataFrame({"source": ["展销会", "转介绍", "网络"], "cost": [900, 60, 250]})
     raises(lambda: source_performance(fair_leads(), costs.assign(source=["展消会", "转介绍", "网络"])),
            "费用表里有线索表中没有的来源：展消会", "“展消会”是不是“展销会”？")
     raises(lambda: source_performance(fair_leads(), costs.iloc[:2]), "费用表缺少这些来源的费用：网络", "填 0")
-    raises(lambda: source_performance(fair_leads(), pd.concat([costs, costs.iloc[[0]]], ignore_index=True)),
-           "来源列 source 有重复", "行 0", "行 3")
     raises(lambda: source_performance(fair_leads(), costs.assign(cost=[900, -5, "二百"])),
            "有空值、负数或不是数字的值", "行 1（-5）", "行 2（'二百'）")
     raises(lambda: source_performance(fair_leads(), costs.rename(columns={"cost": "费用"})),
@@ -258,7 +299,7 @@ def test_source_performance_bad_input():
 
 
 def test_funnel_chart_renders_chinese(tmp_path):
-    table = funnel(pd.DataFrame({"stage": ["线索"] * 5 + ["已联系"] * 3 + ["有意向", "成交"]}))
+    table = funnel(pd.DataFrame({"stage": ["线索"] * 5 + ["已联系"] * 3 + ["合格", "成交"]}))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         ax = plots.funnel_chart(table)
