@@ -155,7 +155,7 @@ def indicator_tree_chart(tree, *, root: str = "顾客满意度与忠诚度", tit
     ax.set_xlim(-0.6, depth + 0.6)
     ax.set_ylim(-len(leaves) + 0.4, 0.6)
     ax.set_title(title)
-    ax.text(0.99, 0.01, "括号里是权重", transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="#607d8b")
+    ax.text(0.0, 0.0, "括号里是权重", transform=ax.transAxes, ha="left", va="bottom", fontsize=8, color="#607d8b")
     ax.axis("off")
     return ax
 
