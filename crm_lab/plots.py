@@ -244,3 +244,183 @@ def plot_cluster_pca(segmented, *, names=None, ax=None):
     ax.legend(markerscale=1.5)
     ax.grid(alpha=0.3)
     return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# 满意度调研（crm_lab.survey）：指标树、IPA 象限图
+# ---------------------------------------------------------------------------------------------
+
+_IPA_COLOURS = {"继续保持": "#2e7d32", "重点改进": "#c62828", "低优先级": "#757575", "过度投入": "#ef6c00"}
+
+
+def indicator_tree_chart(tree, *, root: str = "顾客满意度与忠诚度", title: str = "满意度与忠诚度指标体系",
+                         show_items: bool = False, ax=None):
+    """把指标树画成从左到右展开的树形图：根 → 一级指标 → 二级指标（→ 题目编号）。
+
+    参数
+    ----
+    tree : ``crm_lab.survey.indicator_tree`` 的结果（含 ``一级指标``、``二级指标``、``item``、``权重`` 列）。
+    root : 树根上写的文字。
+    show_items : 是否再画一层题目编号（item 列）。
+    ax : 画在哪个 Axes 上；不给时新建一张图。
+
+    返回 matplotlib 的 Axes。
+
+    >>> from crm_lab.survey import indicator_tree_default
+    >>> ax = indicator_tree_chart(indicator_tree_default())
+    >>> ax.get_title()
+    '满意度与忠诚度指标体系'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lab.data import check_columns
+
+    check_columns(tree, ["一级指标", "二级指标", "item", "权重"], table="指标树（tree 参数）")
+    # 每个结点用从根出发的路径表示：(一级,)、(一级, 二级)、(一级, 二级, item)。同名的二级指标
+    # （例如“顾客期望—商品”和“感知质量—商品”）挂在不同的一级指标下，是不同的结点。
+    depth = 3 if show_items else 2
+    paths = [(r.一级指标, r.二级指标, r.item)[:depth] for r in tree.itertuples()]
+    weight_of = {}
+    for path, weight in zip(paths, tree["权重"], strict=True):
+        for size in range(1, 3):
+            weight_of[path[:size]] = weight_of.get(path[:size], 0.0) + float(weight)
+    leaves = list(dict.fromkeys(paths))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11 if show_items else 9, max(3.0, 0.42 * len(leaves) + 1)))
+    position = {leaf: (depth, -i) for i, leaf in enumerate(leaves)}
+    for size in range(depth - 1, -1, -1):  # 父结点在子结点的正中
+        for parent in dict.fromkeys(leaf[:size] for leaf in leaves):
+            ys = [y for node, (x, y) in position.items() if len(node) == size + 1 and node[:size] == parent]
+            position[parent] = (size, sum(ys) / len(ys))
+    for node, (x1, y1) in position.items():
+        if node:
+            x0, y0 = position[node[:-1]]
+            middle = (x0 + x1) / 2 + 0.1
+            ax.plot([x0 + 0.25, middle, middle, x1 - 0.3], [y0, y0, y1, y1], color="#90a4ae", linewidth=1, zorder=1)
+    colours = ["#1565c0", "#42a5f5", "#e3f2fd", "#ffffff"]
+    for node, (x, y) in position.items():
+        label = root if not node else str(node[-1])
+        if node in weight_of:
+            label += f"（{weight_of[node]:.0%}）"
+        ax.text(x, y, label, ha="center", va="center", fontsize=9 if len(node) == 3 else 10, zorder=2,
+                color="white" if len(node) < 2 else "black",
+                bbox={"boxstyle": "round,pad=0.35", "facecolor": colours[len(node)], "edgecolor": "#1565c0"})
+    ax.set_xlim(-0.6, depth + 0.6)
+    ax.set_ylim(-len(leaves) + 0.4, 0.6)
+    ax.set_title(title)
+    ax.text(0.0, 0.0, "括号里是权重", transform=ax.transAxes, ha="left", va="bottom", fontsize=8, color="#607d8b")
+    ax.axis("off")
+    return ax
+
+
+def ipa_chart(table, *, title: str = "重要性—表现分析（IPA）", xlabel: str = "表现（满意度得分）",
+              ylabel: str = "重要性（权重）", ax=None):
+    """IPA 象限图：横轴表现、纵轴重要性，虚线是分界（平均值或中位数），四个象限标上名称。
+
+    参数
+    ----
+    table : ``crm_lab.survey.ipa`` 的结果（含 ``importance``、``performance``、``quadrant`` 列）。
+    ax : 画在哪个 Axes 上；不给时新建一张图。
+
+    返回 matplotlib 的 Axes。
+
+    >>> import pandas as pd
+    >>> from crm_lab.survey import ipa
+    >>> table = ipa(pd.Series({"质量": 0.4, "价格": 0.3, "环境": 0.1}), pd.Series({"质量": 80, "价格": 50, "环境": 90}))
+    >>> ax = ipa_chart(table)
+    >>> ax.get_xlabel()
+    '表现（满意度得分）'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+
+    from crm_lab.data import check_columns
+
+    check_columns(table, ["importance", "performance", "quadrant"], table="IPA 结果（table 参数）")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 6))
+    split = table.attrs.get("report", {}).get("分界值") or {
+        "importance": float(table["importance"].mean()), "performance": float(table["performance"].mean())}
+    for quadrant, colour in _IPA_COLOURS.items():  # 图例按固定的象限顺序
+        part = table[table["quadrant"] == quadrant]
+        if not part.empty:
+            ax.scatter(part["performance"], part["importance"], s=60, color=colour, label=quadrant, zorder=3)
+    for name, row in table.iterrows():
+        ax.annotate(str(name), (row["performance"], row["importance"]), textcoords="offset points",
+                    xytext=(6, 4), fontsize=9)
+    ax.axvline(split["performance"], color="#607d8b", linestyle="--", linewidth=1)
+    ax.axhline(split["importance"], color="#607d8b", linestyle="--", linewidth=1)
+    ax.margins(0.2)
+    corners = {"重点改进": (0.02, 0.97, "left", "top"), "继续保持": (0.98, 0.97, "right", "top"),
+               "低优先级": (0.02, 0.03, "left", "bottom"), "过度投入": (0.98, 0.03, "right", "bottom")}
+    for quadrant, (x, y, ha, va) in corners.items():
+        ax.text(x, y, quadrant, transform=ax.transAxes, ha=ha, va=va, fontsize=12, alpha=0.7,
+                color=_IPA_COLOURS[quadrant])
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.legend(title="象限", loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# 潜在客户（crm_lab.leads）：销售漏斗
+# ---------------------------------------------------------------------------------------------
+
+
+def funnel_chart(table, *, title: str = "销售漏斗", ax=None):
+    """销售漏斗图：每一阶段一条居中的横条，长度是走到这一阶段的线索数，旁边写人数和阶段转化率。
+
+    参数
+    ----
+    table : ``crm_lab.leads.funnel`` 的结果（不分组的那种；分组结果请先选一组，例如 ``table.loc["展销会"]``）。
+    ax : 画在哪个 Axes 上；不给时新建一张图。
+
+    返回 matplotlib 的 Axes。
+
+    >>> import pandas as pd
+    >>> from crm_lab.leads import funnel
+    >>> ax = funnel_chart(funnel(pd.DataFrame({"stage": ["线索", "已联系", "成交", "合格"]})))
+    >>> [t.get_text() for t in ax.get_yticklabels()]
+    ['线索', '已联系', '合格', '意向', '成交']
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from crm_lab.data import CRMDataError, check_columns
+
+    check_columns(table, ["leads", "step_conversion", "overall_conversion"], table="漏斗表（table 参数）")
+    if table.index.nlevels > 1:
+        raise CRMDataError(
+            "funnel_chart 一次只画一个漏斗，这张漏斗表是分组的（用了 by=）。"
+            "请先选一组，例如 funnel_chart(table.loc[\"展销会\"])。"
+        )
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.7 * len(table) + 1.5))
+    counts = table["leads"].to_numpy(dtype=float)
+    widest = counts.max() if counts.max() > 0 else 1.0
+    positions = list(range(len(table)))
+    colours = plt.get_cmap("Blues")([0.85 - 0.5 * i / max(len(table) - 1, 1) for i in positions])
+    ax.barh(positions, counts, left=(widest - counts) / 2, color=colours, edgecolor="white", height=0.8)
+    for i, (count, step, overall) in enumerate(zip(counts, table["step_conversion"], table["overall_conversion"],
+                                                   strict=True)):
+        if i == 0 or np.isnan(step):  # 上一阶段没有人时转化率没有意义
+            text = f"{count:.0f} 人"
+        else:
+            text = f"{count:.0f} 人（上一步的 {step:.0%}，总体 {overall:.0%}）"
+        ax.text(widest / 2, i, text, ha="center", va="center", fontsize=10,
+                color="white" if count >= 0.6 * widest else "black")  # 窄条上的字会超出条外
+    ax.set_yticks(positions, [str(s) for s in table.index])
+    ax.invert_yaxis()
+    ax.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title)
+    ax.set_ylabel("阶段")
+    ax.set_xlabel("线索数（条的长度）")
+    return ax
