@@ -399,7 +399,8 @@ def lead_tables(customers: pd.DataFrame, *, scale: float = 1, seed: int = LEADS_
 
     total_days = (SHOP_END - SHOP_START).days
     created = pd.to_datetime(SHOP_START) + pd.to_timedelta(rng.integers(0, total_days + 1, n), unit="D")
-    fair_days = [d for d in pd.date_range(SHOP_START, SHOP_END) if _in_promotion(d.date())]
+    fair_days = [d for d in pd.date_range(SHOP_START, SHOP_END)
+                 if d.month == 9 and d.day <= 15 or d.month == 3 and d.day <= 12]  # 秋季和春季展销会
     at_fair = (source == "展销会") & ~converted
     created = created.where(~at_fair, pd.DatetimeIndex(rng.choice(fair_days, size=n)))
     converted_at = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
@@ -553,17 +554,18 @@ def campaign_tables(customers: pd.DataFrame, orders: pd.DataFrame, *,
         ordered = responded & has_order
         order_ids = np.where(ordered, first["order_id"].reindex(ids).to_numpy(), None)
         amounts = np.where(ordered, first["amount"].reindex(ids).to_numpy(), np.nan)
-        offsets = rng.integers(0, 3, n)
-        for i in range(n):
-            targets.append((f"CP{k + 1:02d}", ids[i], groups[i], (start + timedelta(days=int(offsets[i]))).isoformat(),
-                            bool(responded[i]), bool(ordered[i]), order_ids[i], amounts[i]))
+        sent = (begin + pd.to_timedelta(rng.integers(0, 3, n), unit="D")).strftime("%Y-%m-%d")
+        targets.append(pd.DataFrame({
+            "campaign_id": f"CP{k + 1:02d}", "customer_id": ids, "ab_group": groups, "sent_at": sent,
+            "responded": responded, "ordered": ordered, "order_id": order_ids, "order_amount": amounts,
+        }))
         cost = fixed + per_message * n + per_response * responded.sum()
         cost = round(cost * float(rng.uniform(0.95, 1.05)), 2)
         budget = float(np.ceil(cost * rng.uniform(0.95, 1.25) / 100) * 100)
         campaigns.append((f"CP{k + 1:02d}", name, kind, channel, start.isoformat(), end.isoformat(), rule,
                           len(rates) == 2, budget, cost))
     return {"campaigns": pd.DataFrame(campaigns, columns=CAMPAIGNS.column_names),
-            "campaign_targets": pd.DataFrame(targets, columns=CAMPAIGN_TARGETS.column_names)}
+            "campaign_targets": pd.concat(targets, ignore_index=True)[CAMPAIGN_TARGETS.column_names]}
 
 
 # ---------------------------------------------------------------- 满意度调查（survey_items、survey_responses）
@@ -1107,6 +1109,10 @@ def main_company_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
     satisfied = responses[[c for c in responses if c.startswith("satisfaction_")]].mean(axis=1)
     loyal = responses[[c for c in responses if c.startswith("loyalty_")]].mean(axis=1)
     figures["corr_satisfaction_loyalty"] = float(satisfied.corr(loyal))
+    topic = {text: attr for attr, texts in _COMMENTS_BAD.items() for text in texts}
+    topics = responses["comment"].map(topic).value_counts(normalize=True)
+    for attr, share in topics.items():
+        figures[f"comment_topic_share[{attr}]"] = float(share)
 
     accounts, orders = tables["b2b_accounts"], tables["b2b_orders"]
     per_account = (orders.assign(profit=orders["revenue"] - orders["cost"]).groupby("account_id")[["revenue", "profit"]]
@@ -1132,6 +1138,10 @@ def _main_company_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
     orders = tables["b2b_orders"]
     top = tables["b2b_accounts"].set_index("account_id").at[orders.groupby("account_id")["revenue"].sum().idxmax(),
                                                           "account_name"]
+    attribute_names = {attr: name for attr, name, *_ in _IPA_ATTRIBUTES}
+    topics = [(attribute_names[k[len("comment_topic_share["):-1]], v) for k, v in f.items()
+              if k.startswith("comment_topic_share[")]
+    complaints = "、".join(f"{name}（占批评的 {share:.0%}）" for name, share in topics[:2])
     alphas = "、".join(f"{k[6:-1]} {v:.2f}" for k, v in f.items() if k.startswith("alpha["))
     return [
         "## 潜在客户（leads、lead_source_costs）",
@@ -1141,6 +1151,8 @@ def _main_company_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
         f"- **MAN 法则**：购买力、决策权、需求三项都不在最低档（不是“低”“无决策权”“弱”）的线索成交率 "
         f"{f['lead_conversion_man_qualified']:.1%}，其他线索 {f['lead_conversion_not_qualified']:.1%}。"
         "“1个月内”购买的线索也更容易成交（BANT 的 T）。",
+        "- **注意数据泄漏**：做成交预测模型时只能用 source、identity、money、authority、need、timeline 和"
+        " created_at；stage_reached、status、follow_ups、converted_at、customer_id 是结果或结果之后才有的信息。",
         "",
         "## 营销活动（campaigns、campaign_targets）",
         "",
@@ -1158,7 +1170,7 @@ def _main_company_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
         f"摊位环境（{f['importance[environment]']:.2f}，{f['performance[environment]']:.2f}）是“过度投入区”。",
         f"- **NPS** = {f['nps']:.1f}（推荐者 9～10 分的比例减去贬损者 0～6 分的比例，空白不计）。",
         f"- **满意与忠诚**：满意度三题平均分和忠诚三题平均分的相关系数 {f['corr_satisfaction_loyalty']:.2f}；"
-        "抱怨题和满意度负相关。意见栏里的抱怨大多指向价格和结账排队。",
+        f"抱怨题和满意度负相关。意见栏里的批评最常说的是{complaints}。",
         "",
         "## 企业和团体客户（b2b_*）",
         "",
