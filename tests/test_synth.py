@@ -6,6 +6,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm_lab import load_dataset, synth
 from crm_lab.schema import DTYPES, SCHEMAS
@@ -380,3 +382,38 @@ def test_new_builders_are_deterministic_and_scale():
 def test_new_builders_validate_scale(build):
     with pytest.raises(ValueError, match="scale"):
         build()
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_b2b_records_hang_together_for_any_seed(seed):
+    tables = synth.b2b_tables(scale=0.3, seed=seed)
+    contacts = tables["b2b_contacts"].set_index("contact_id")["account_id"]
+    assert (tables["b2b_contacts"].groupby("account_id")["is_primary"].sum() == 1).all()
+    activities = tables["b2b_activities"]
+    assert (activities["contact_id"].map(contacts) == activities["account_id"]).all()
+    opportunities = tables["b2b_opportunities"]
+    expected = opportunities["stage"].map({"初步接触": 10, "需求确认": 30, "方案报价": 50, "谈判": 70, "赢单": 100,
+                                           "输单": 0})
+    assert (opportunities["probability"] == expected).all()
+    assert (opportunities["closed_at"].isna() == ~opportunities["stage"].isin(["赢单", "输单"])).all()
+    orders = tables["b2b_orders"]
+    assert ((orders["cost"] > 0) & (orders["cost"] < orders["revenue"])).all()
+    assert orders["order_date"].max() <= str(synth.SHOP_END)
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_leads_convert_into_distinct_customers_for_any_seed(seed, small_shop):
+    leads = synth.lead_tables(small_shop["shop_customers"], scale=0.1, seed=seed)["leads"]
+    converted = leads.dropna(subset=["customer_id"])
+    assert converted["customer_id"].is_unique
+    assert (converted["created_at"] <= converted["converted_at"]).all()
+    registered = small_shop["shop_customers"].set_index("customer_id")["registered_at"]
+    assert (converted["customer_id"].map(registered) == converted["converted_at"]).all()
+    assert leads["created_at"].min() >= str(synth.SHOP_START)
+
+
+@pytest.fixture(scope="module")
+def small_shop():
+    return synth.shop_tables(scale=0.1)
