@@ -167,7 +167,261 @@ SHOP_TICKETS = TableSchema(
     ),
 )
 
+# ---------------------------------------------------------------- 潜在客户（模块二）
+
+LEAD_SOURCES = ("展销会", "转介绍", "网络广告", "社交媒体", "陌生拜访")
+LEAD_STAGES = ("线索", "已联系", "合格", "意向", "成交")
+
+LEADS = TableSchema(
+    name="leads",
+    title="商城的潜在客户（销售线索）",
+    description="两年里收集到的潜在客户：来源、MAN/BANT 资格信息、跟进到了漏斗的哪一步；"
+    "成交的线索注册成了商城客户（customer_id 对应 shop_customers，成交日期就是注册日期）。",
+    used_by=("m2_prospects", "e2_business_activities"),
+    columns=(
+        Column("lead_id", "str", "线索编号，每条线索唯一"),
+        Column("name", "str", "潜在客户姓名"),
+        Column("identity", "category", "身份", values=("学生", "教职工", "校外个人")),
+        Column("phone", "str", "手机号，已脱敏（中间四位用 * 代替）"),
+        Column("source", "category", "线索来源（从哪里找到的这位潜在客户）", values=LEAD_SOURCES),
+        Column("created_at", "date", "获得线索的日期", "年-月-日"),
+        Column("owner", "str", "负责跟进的销售顾问"),
+        Column("money", "category", "M 购买力：预计每月能在本店花多少钱", values=("低", "中", "高")),
+        Column("authority", "category", "A 决策权：买不买能否自己做主",
+               values=("无决策权", "需与他人商量", "自己决定")),
+        Column("need", "category", "N 需求：对本店商品的需要有多强", values=("弱", "一般", "强")),
+        Column("timeline", "category", "T 购买时间（BANT 法则多出的一项）：打算什么时候购买",
+               values=("1个月内", "1-3个月", "3个月以上", "不确定")),
+        Column("follow_ups", "int", "销售顾问跟进（电话、微信、面谈）的次数", "次"),
+        Column("stage_reached", "category", "在销售漏斗里走到的最后一步", values=LEAD_STAGES),
+        Column("status", "category", "线索现在的状态", values=("跟进中", "已成交", "已流失")),
+        Column("converted_at", "date", "成交（注册成为客户）的日期", "年-月-日", nullable=True),
+        Column("customer_id", "str", "成交后的客户编号，对应 shop_customers", nullable=True),
+    ),
+)
+
+LEAD_SOURCE_COSTS = TableSchema(
+    name="lead_source_costs",
+    title="各线索来源每月的花费",
+    description="每个线索来源每月花了多少钱（展位费、推荐奖励、广告费、人工等），用来计算获客成本。",
+    used_by=("m2_prospects",),
+    columns=(
+        Column("month", "str", "月份", "年-月"),
+        Column("source", "category", "线索来源，对应 leads 的 source", values=LEAD_SOURCES),
+        Column("spend", "float", "这个月在这个来源上的花费", "元"),
+        Column("spend_items", "str", "花费包括哪些项目"),
+    ),
+)
+
+# ---------------------------------------------------------------- 营销活动（模块六）
+
+CAMPAIGN_TYPES = ("新客欢迎", "促销折扣", "会员关怀", "流失挽回", "生日关怀", "新品推荐", "展会邀请")
+
+CAMPAIGNS = TableSchema(
+    name="campaigns",
+    title="商城的营销活动",
+    description="两年里做过的营销活动：类型、渠道、时间、目标客户的选法、预算和实际花费。"
+    "其中一次活动做了 A/B 测试。",
+    used_by=("m6_crm_marketing", "p5_marketing_strategy", "e2_business_activities"),
+    columns=(
+        Column("campaign_id", "str", "活动编号"),
+        Column("campaign_name", "str", "活动名称"),
+        Column("campaign_type", "category", "活动类型", values=CAMPAIGN_TYPES),
+        Column("channel", "category", "触达渠道", values=("短信", "微信公众号", "小程序推送", "电子邮件")),
+        Column("start_date", "date", "开始日期", "年-月-日"),
+        Column("end_date", "date", "结束日期", "年-月-日"),
+        Column("target_rule", "str", "目标客户是怎么从客户数据库里选出来的"),
+        Column("ab_test", "bool", "是否做了 A/B 测试（目标客户随机分成 A、B 两组，收到不同内容）"),
+        Column("budget", "float", "预算", "元"),
+        Column("cost", "float", "实际花费（短信/推送费、优惠券、礼品和设计制作）", "元"),
+    ),
+)
+
+CAMPAIGN_TARGETS = TableSchema(
+    name="campaign_targets",
+    title="营销活动的目标客户和响应",
+    description="每次活动发给了哪些客户（每位客户一行）、客户有没有响应、有没有因此下单。"
+    "只选同意接收营销信息的客户；下单记录对应 shop_orders。",
+    used_by=("m6_crm_marketing", "p5_marketing_strategy", "e2_business_activities"),
+    columns=(
+        Column("campaign_id", "str", "活动编号，对应 campaigns"),
+        Column("customer_id", "str", "客户编号，对应 shop_customers"),
+        Column("ab_group", "category", "A/B 测试的分组：没做 A/B 测试的活动都是“全部”", values=("全部", "A组", "B组")),
+        Column("sent_at", "date", "发送日期", "年-月-日"),
+        Column("responded", "bool", "是否响应（点击链接、回复或领取了优惠券）"),
+        Column("ordered", "bool", "是否在活动期间用活动优惠下了单"),
+        Column("order_id", "str", "活动带来的订单号，对应 shop_orders", nullable=True),
+        Column("order_amount", "float", "活动带来的订单金额", "元", nullable=True),
+    ),
+)
+
+# ---------------------------------------------------------------- 满意度调查（实训1）
+
+SURVEY_PARTS = ("客户基础信息", "对本店商品和服务的认知及满意度", "对竞争对手的认知")
+SURVEY_INDICATORS = ("顾客期望", "感知质量", "感知价值", "顾客满意度", "顾客抱怨", "顾客忠诚", "重要性", "表现")
+
+SURVEY_ITEMS = TableSchema(
+    name="survey_items",
+    title="校园展销会满意度调查问卷的题目",
+    description="问卷的每道题一行：在 survey_responses 里的列名、属于问卷的哪一部分、"
+    "对应满意度指标体系（仿照美国顾客满意度指数 ACSI）的一级和二级指标、题目原文和量表。",
+    used_by=("p1_satisfaction_index",),
+    columns=(
+        Column("item", "str", "题目在 survey_responses 里的列名"),
+        Column("part", "category", "属于问卷的哪一部分", values=SURVEY_PARTS),
+        Column("indicator", "category", "一级指标（重要性/表现是 IPA 分析用的两组题）", values=SURVEY_INDICATORS,
+               nullable=True),
+        Column("sub_indicator", "str", "二级指标", nullable=True),
+        Column("question", "str", "题目原文"),
+        Column("scale", "str", "作答方式和选项"),
+    ),
+)
+
+_LIKERT = "1（非常不同意）到 5（非常同意）"
+_IPA = "1（很不重要/很差）到 5（很重要/很好）"
+
+SURVEY_RESPONSES = TableSchema(
+    name="survey_responses",
+    title="校园展销会满意度调查的答卷",
+    description="用问卷星收回的答卷（每份一行）。题目见 survey_items；少数题目有人没答（空白）。"
+    "留了手机号的答卷已对上商城客户编号。",
+    used_by=("p1_satisfaction_index", "m4_churn_retention"),
+    columns=(
+        Column("respondent_id", "str", "答卷编号"),
+        Column("customer_id", "str", "对应的商城客户编号（没留手机号的为空），对应 shop_customers", nullable=True),
+        Column("submitted_at", "datetime", "提交时间", "年-月-日 时:分:秒"),
+        Column("identity", "category", "身份", values=("学生", "教职工", "校外个人")),
+        Column("gender", "category", "性别", values=("男", "女")),
+        Column("grade", "category", "年级（不是学生的选“不适用”）", values=("大一", "大二", "大三", "不适用")),
+        Column("age_band", "category", "年龄段", "岁", values=("18-22", "23-30", "31-40", "41-50", "51+")),
+        Column("visit_frequency", "category", "多久来本店购物一次",
+               values=("每周多次", "每周一次", "每月一两次", "很少")),
+        *(Column(f"expect_{i}", "int", f"顾客期望第 {i} 题，{_LIKERT}", "分", nullable=True) for i in (1, 2, 3)),
+        *(Column(f"quality_{i}", "int", f"感知质量第 {i} 题，{_LIKERT}", "分", nullable=True) for i in range(1, 6)),
+        *(Column(f"value_{i}", "int", f"感知价值第 {i} 题，{_LIKERT}", "分", nullable=True) for i in (1, 2, 3)),
+        *(Column(f"satisfaction_{i}", "int", f"顾客满意度第 {i} 题，{_LIKERT}", "分", nullable=True)
+          for i in (1, 2, 3)),
+        *(Column(f"complaint_{i}", "int", f"顾客抱怨第 {i} 题，{_LIKERT}（分越高抱怨越多）", "分", nullable=True)
+          for i in (1, 2)),
+        *(Column(f"loyalty_{i}", "int", f"顾客忠诚第 {i} 题，{_LIKERT}", "分", nullable=True) for i in (1, 2, 3)),
+        *(Column(f"{kind}_{attr}", "int", f"{label}：{name}，{_IPA}", "分", nullable=True)
+          for kind, label in (("imp", "重要程度"), ("perf", "本店表现"))
+          for attr, name in (("goods", "商品质量"), ("variety", "商品种类"), ("price", "价格"),
+                             ("service", "服务态度"), ("checkout", "结账速度"), ("environment", "摊位环境"),
+                             ("promotion", "优惠活动"), ("online", "线上下单和配送"))),
+        Column("nps", "int", "向同学或朋友推荐本店的可能性，0（完全不可能）到 10（非常可能）", "分", nullable=True),
+        Column("competitor", "category", "除了本店，最常去哪里买同类商品",
+               values=("校内超市", "外卖平台", "淘宝京东等网店", "拼多多", "校外商圈")),
+        Column("competitor_advantage", "category", "这个竞争对手比本店强在哪里",
+               values=("价格更低", "商品更多", "更方便", "送货更快", "没有优势")),
+        Column("competitor_compare", "int", "和这个竞争对手相比，本店总体怎么样，1（差很多）到 5（好很多）", "分",
+               nullable=True),
+        Column("comment", "str", "意见和建议（选填）", nullable=True),
+    ),
+)
+
+# ---------------------------------------------------------------- 企业/团体客户（模块五、实验一/二）
+
+B2B_INDUSTRIES = ("高校院系", "中小学", "食堂", "连锁超市", "餐饮企业", "公用事业", "企业", "物业")
+BUYING_ROLES = ("决策者", "影响者", "使用者", "采购者", "把关者")
+OPPORTUNITY_STAGES = ("初步接触", "需求确认", "方案报价", "谈判", "赢单", "输单")
+PRODUCT_LINES = ("办公文具", "日用品", "饮料零食", "数码配件", "节日礼品")
+
+B2B_ACCOUNTS = TableSchema(
+    name="b2b_accounts",
+    title="企业和团体客户",
+    description="向商城批量采购（团购）的单位客户：学校院系、食堂、连锁超市、餐饮企业、供水集团、公司等。",
+    used_by=("m5_key_accounts", "e1_accounts_contacts", "e2_business_activities"),
+    columns=(
+        Column("account_id", "str", "客户编号"),
+        Column("account_name", "str", "单位名称"),
+        Column("industry", "category", "行业类型", values=B2B_INDUSTRIES),
+        Column("size", "category", "单位规模", values=("小型", "中型", "大型")),
+        Column("city", "str", "所在城市"),
+        Column("district", "str", "所在区"),
+        Column("phone", "str", "单位电话，已脱敏"),
+        Column("owner", "str", "负责这个客户的客户经理"),
+        Column("created_at", "date", "建立客户档案的日期", "年-月-日"),
+    ),
+)
+
+B2B_CONTACTS = TableSchema(
+    name="b2b_contacts",
+    title="企业和团体客户的联系人",
+    description="单位客户里打过交道的人（平均每家约 3 位）：职务和在采购中扮演的角色（采购中心）。",
+    used_by=("m5_key_accounts", "e1_accounts_contacts", "e2_business_activities"),
+    columns=(
+        Column("contact_id", "str", "联系人编号"),
+        Column("account_id", "str", "所属单位，对应 b2b_accounts"),
+        Column("name", "str", "姓名"),
+        Column("gender", "category", "性别", values=("男", "女")),
+        Column("title", "str", "职务"),
+        Column("role", "category", "在采购中心里的角色", values=BUYING_ROLES),
+        Column("phone", "str", "手机号，已脱敏（中间四位用 * 代替）"),
+        Column("is_primary", "bool", "是否主要联系人（每家单位一位）"),
+    ),
+)
+
+B2B_OPPORTUNITIES = TableSchema(
+    name="b2b_opportunities",
+    title="企业和团体客户的销售机会",
+    description="每个销售机会（商机）一行：预计金额、走到了哪个阶段、赢单概率、负责人、创建和结束日期。",
+    used_by=("m5_key_accounts", "e2_business_activities"),
+    columns=(
+        Column("opportunity_id", "str", "销售机会编号"),
+        Column("account_id", "str", "客户编号，对应 b2b_accounts"),
+        Column("opportunity_name", "str", "销售机会名称"),
+        Column("product_line", "category", "产品线", values=PRODUCT_LINES),
+        Column("stage", "category", "当前阶段", values=OPPORTUNITY_STAGES),
+        Column("amount", "float", "预计金额", "元"),
+        Column("probability", "int", "赢单概率（按阶段给定；赢单 100，输单 0）", "%"),
+        Column("owner", "str", "负责的客户经理"),
+        Column("created_at", "date", "创建日期", "年-月-日"),
+        Column("closed_at", "date", "赢单或输单的日期（还在跟进的为空）", "年-月-日", nullable=True),
+        Column("lost_reason", "category", "输单原因", values=("价格太高", "选了竞争对手", "需求取消", "没找到拍板的人"),
+               nullable=True),
+    ),
+)
+
+B2B_ACTIVITIES = TableSchema(
+    name="b2b_activities",
+    title="对企业和团体客户的业务活动",
+    description="客户经理的每次拜访、电话、邮件、产品演示和微信沟通：和谁、为哪个销售机会、结果如何。",
+    used_by=("m5_key_accounts", "e2_business_activities"),
+    columns=(
+        Column("activity_id", "str", "活动编号"),
+        Column("account_id", "str", "客户编号，对应 b2b_accounts"),
+        Column("contact_id", "str", "联系人编号，对应 b2b_contacts"),
+        Column("opportunity_id", "str", "销售机会编号，对应 b2b_opportunities（日常维护为空）", nullable=True),
+        Column("activity_type", "category", "活动方式", values=("拜访", "电话", "邮件", "产品演示", "微信")),
+        Column("activity_date", "date", "日期", "年-月-日"),
+        Column("owner", "str", "客户经理"),
+        Column("outcome", "category", "结果", values=("有进展", "待跟进", "无进展")),
+        Column("note", "str", "活动记录"),
+    ),
+)
+
+B2B_ORDERS = TableSchema(
+    name="b2b_orders",
+    title="企业和团体客户的成交订单",
+    description="两年里单位客户的成交订单：赢单带来的订单和框架协议下的定期补货，含销售额和成本，可以算毛利。",
+    used_by=("m5_key_accounts", "e2_business_activities"),
+    columns=(
+        Column("b2b_order_id", "str", "订单号"),
+        Column("account_id", "str", "客户编号，对应 b2b_accounts"),
+        Column("opportunity_id", "str", "来自哪个销售机会，对应 b2b_opportunities（定期补货为空）", nullable=True),
+        Column("order_date", "date", "下单日期", "年-月-日"),
+        Column("product_line", "category", "产品线", values=PRODUCT_LINES),
+        Column("revenue", "float", "销售额", "元"),
+        Column("cost", "float", "成本（进货、配送和给客户的折让）", "元"),
+    ),
+)
+
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
-    for s in (CAMPUS_FAIR_CUSTOMERS, SHOP_CUSTOMERS, SHOP_PRODUCTS, SHOP_ORDERS, SHOP_ORDER_LINES, SHOP_TICKETS)
+    for s in (
+        CAMPUS_FAIR_CUSTOMERS, SHOP_CUSTOMERS, SHOP_PRODUCTS, SHOP_ORDERS, SHOP_ORDER_LINES, SHOP_TICKETS,
+        LEADS, LEAD_SOURCE_COSTS, CAMPAIGNS, CAMPAIGN_TARGETS, SURVEY_ITEMS, SURVEY_RESPONSES,
+        B2B_ACCOUNTS, B2B_CONTACTS, B2B_OPPORTUNITIES, B2B_ACTIVITIES, B2B_ORDERS,
+    )
 }

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -15,17 +16,32 @@ import numpy as np
 import pandas as pd
 
 from crm_lab.schema import (
+    B2B_ACCOUNTS,
+    B2B_ACTIVITIES,
+    B2B_CONTACTS,
+    B2B_OPPORTUNITIES,
+    B2B_ORDERS,
+    CAMPAIGN_TARGETS,
+    CAMPAIGNS,
     CAMPUS_FAIR_CUSTOMERS,
     CATEGORIES,
     CHANNELS,
     DTYPES,
+    LEAD_SOURCE_COSTS,
+    LEAD_STAGES,
+    LEADS,
+    OPPORTUNITY_STAGES,
     ORDER_STATUSES,
+    PRODUCT_LINES,
     SCHEMAS,
     SHOP_CUSTOMERS,
     SHOP_ORDER_LINES,
     SHOP_ORDERS,
     SHOP_PRODUCTS,
     SHOP_TICKETS,
+    SURVEY_ITEMS,
+    SURVEY_PARTS,
+    SURVEY_RESPONSES,
 )
 
 SEED = 20250908
@@ -313,9 +329,668 @@ def shop_tables(*, scale: float = 1, seed: int = SHOP_SEED) -> dict[str, pd.Data
     }
 
 
+# ---------------------------------------------------------------- 潜在客户（leads、lead_source_costs）
+
+LEADS_SEED = 20240902
+# 来源：(线索占比, 平均资格水平, 成交难度, 每条线索的平均花费/元, 可能注册时选的渠道, 花费项目)
+_LEAD_SOURCES = {
+    "展销会": (0.22, 0.3, -2.7, 45.0, ("展销会现场",), "展位费、物料和试吃样品"),
+    "转介绍": (0.08, 0.8, -2.0, 12.0, ("朋友推荐",), "老客户推荐奖励（优惠券和小礼品）"),
+    "网络广告": (0.36, -0.5, -4.1, 35.0, ("淘宝店", "微信小程序"), "信息流广告和搜索推广费"),
+    "社交媒体": (0.22, -0.1, -3.5, 18.0, ("抖音直播", "微信小程序"), "小红书、抖音内容制作和推广费"),
+    "陌生拜访": (0.12, -0.2, -3.0, 30.0, ("展销会现场", "微信小程序"), "销售顾问的交通费和宣传单"),
+}
+_SALES_ADVISORS = ["林晓燕", "陈志强", "黄佳琪", "周浩然"]
+
+
+def _months() -> list[str]:
+    return [str(p) for p in pd.period_range(SHOP_START, SHOP_END, freq="M")]
+
+
+def _masked_phone(rng: np.random.Generator, n: int) -> list[str]:
+    prefixes = rng.choice(_PHONE_PREFIXES, size=n)
+    tails = rng.integers(0, 10000, size=n)
+    return [f"{p}****{t:04d}" for p, t in zip(prefixes, tails, strict=True)]
+
+
+def lead_tables(customers: pd.DataFrame, *, scale: float = 1, seed: int = LEADS_SEED) -> dict[str, pd.DataFrame]:
+    """生成潜在客户（``leads``）和各来源每月花费（``lead_source_costs``）两张表（模块二使用）。
+
+    ``customers`` 是 ``shop_tables`` 生成的 shop_customers：成交的线索就是其中的一位客户，
+    成交日期等于注册日期，来源和注册渠道相符。埋下的规律：转介绍成交率最高、获客成本最低；
+    网络广告线索最多，成交率最低、获客成本最高；MAN 三项都不在最低档的线索成交率高得多。
+
+    >>> tables = lead_tables(shop_tables(scale=0.02)["shop_customers"], scale=0.02)
+    >>> sorted(tables), len(tables["leads"])
+    (['lead_source_costs', 'leads'], 50)
+    """
+    if not 0 < scale <= 1000:
+        raise ValueError(f"scale 必须在 0 到 1000 之间，收到的是 {scale}")
+    rng = np.random.default_rng(seed)
+    n = max(50, int(round(2000 * scale)))
+    sources = list(_LEAD_SOURCES)
+    share = np.array([_LEAD_SOURCES[s][0] for s in sources])
+    source = rng.choice(sources, size=n, p=share / share.sum())
+    quality = np.array([_LEAD_SOURCES[s][1] for s in source]) + rng.normal(0, 1, n)
+    # M、A、N 三项：0 最低档，2 最高档；都随线索的资格水平变好
+    grades = np.stack([np.digitize(quality + rng.normal(0, 0.9, n), [-0.9, 0.6]) for _ in range(3)], axis=1)
+    qualified = (grades >= 1).all(axis=1)
+    timeline = np.where(grades[:, 2] + rng.normal(0, 0.8, n) > 1.6, 0,
+                        np.where(rng.random(n) < 0.5, 1, rng.choice([2, 3], size=n)))
+    logit = (np.array([_LEAD_SOURCES[s][2] for s in source]) + 1.4 * qualified + 0.2 * (grades.sum(axis=1) - 3)
+             + 0.4 * (timeline == 0))
+    wants = rng.random(n) < 1 / (1 + np.exp(-logit))
+
+    # 成交的线索对上一位来源相符、尚未对上的商城客户；成交日期 = 注册日期
+    registered = pd.to_datetime(customers["registered_at"])
+    pool = customers[registered >= pd.Timestamp(SHOP_START) + pd.Timedelta(days=3)]
+    free = {s: list(rng.permutation(pool.index[pool["channel"].isin(_LEAD_SOURCES[s][4])].to_numpy()))
+            for s in sources}
+    used: set[int] = set()
+    customer_row = np.full(n, -1)
+    for i in np.flatnonzero(wants):
+        candidates = free[source[i]]
+        while candidates and candidates[-1] in used:
+            candidates.pop()
+        if candidates:
+            customer_row[i] = candidates.pop()
+            used.add(customer_row[i])
+    converted = customer_row >= 0
+
+    total_days = (SHOP_END - SHOP_START).days
+    created = pd.to_datetime(SHOP_START) + pd.to_timedelta(rng.integers(0, total_days + 1, n), unit="D")
+    fair_days = [d for d in pd.date_range(SHOP_START, SHOP_END)
+                 if d.month == 9 and d.day <= 15 or d.month == 3 and d.day <= 12]  # 秋季和春季展销会
+    at_fair = (source == "展销会") & ~converted
+    created = created.where(~at_fair, pd.DatetimeIndex(rng.choice(fair_days, size=n)))
+    converted_at = pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    reg = pd.to_datetime(customers["registered_at"].to_numpy()[customer_row[converted]])
+    lag = np.minimum(3 + rng.exponential(18, converted.sum()).astype(int),
+                     (reg - pd.Timestamp(SHOP_START)).days.to_numpy())
+    converted_at[converted] = reg
+    created = pd.Series(created)
+    created[converted] = reg - pd.to_timedelta(lag, unit="D")
+
+    # 没成交的线索在漏斗里走到哪一步：资格越好走得越远；最近两个月的还在跟进
+    reach = np.clip(np.round(rng.normal(0.6 + 1.4 * qualified + 0.3 * (grades.sum(axis=1) - 3), 0.9)), 0, 3)
+    stage = np.where(converted, 4, reach).astype(int)
+    recent = created > pd.Timestamp(SHOP_END) - pd.Timedelta(days=60)
+    status = np.where(converted, "已成交", np.where(recent.to_numpy() & (rng.random(n) < 0.7), "跟进中", "已流失"))
+    follow_ups = np.where(stage == 0, 0, stage + rng.poisson(1.2, n))
+
+    all_names = [s + g for s in _SURNAMES for g in _GIVEN]
+    matched = customers.iloc[np.where(converted, customer_row, 0)]
+    identity = rng.choice(["学生", "教职工", "校外个人"], size=n, p=[0.6, 0.12, 0.28])
+    leads = pd.DataFrame({
+        "lead_id": [f"L{k + 1:05d}" for k in range(n)],
+        "name": np.where(converted, matched["name"], rng.choice(all_names, size=n)),
+        "identity": np.where(converted, matched["identity"].astype(str), identity),
+        "phone": np.where(converted, matched["phone"], _masked_phone(rng, n)),
+        "source": source,
+        "created_at": created,
+        "owner": rng.choice(_SALES_ADVISORS, size=n),
+        "money": np.array(["低", "中", "高"])[grades[:, 0]],
+        "authority": np.array(["无决策权", "需与他人商量", "自己决定"])[grades[:, 1]],
+        "need": np.array(["弱", "一般", "强"])[grades[:, 2]],
+        "timeline": np.array(["1个月内", "1-3个月", "3个月以上", "不确定"])[timeline],
+        "follow_ups": follow_ups,
+        "stage_reached": np.array(LEAD_STAGES)[stage],
+        "status": status,
+        "converted_at": converted_at,
+        "customer_id": np.where(converted, matched["customer_id"], None),
+    })
+    leads = leads.sort_values(["created_at", "lead_id"], kind="stable").reset_index(drop=True)
+    leads["lead_id"] = [f"L{k + 1:05d}" for k in range(n)]
+    for column in ("created_at", "converted_at"):
+        leads[column] = leads[column].dt.strftime("%Y-%m-%d")
+
+    month = leads["created_at"].str[:7]
+    counts = pd.crosstab(month, leads["source"]).reindex(index=_months(), columns=sources, fill_value=0)
+    costs = []
+    for m in _months():
+        for s in sources:
+            per_lead = _LEAD_SOURCES[s][3]
+            spend = counts.at[m, s] * per_lead * float(rng.lognormal(0, 0.15))
+            if s == "网络广告":
+                spend += 300  # 广告账户每月的固定投放
+            costs.append((m, s, round(spend, 2), _LEAD_SOURCES[s][5] if spend else "本月没有投入"))
+    return {"leads": leads[LEADS.column_names],
+            "lead_source_costs": pd.DataFrame(costs, columns=LEAD_SOURCE_COSTS.column_names)}
+
+
+# ---------------------------------------------------------------- 营销活动（campaigns、campaign_targets）
+
+CAMPAIGN_SEED = 20240903
+# (名称, 类型, 渠道, 开始, 结束, 选客规则说明, 响应率（A/B 测试是 A、B 两组的）,
+#  每条消息费用, 每位响应者的优惠/礼品费, 固定费用)
+_CAMPAIGNS = [
+    ("开学季新生欢迎礼", "新客欢迎", "小程序推送", date(2024, 9, 10), date(2024, 9, 30),
+     "活动开始前 60 天内注册的学生", (0.10,), 0.0, 10.0, 600.0),
+    ("双十一预热满减", "促销折扣", "短信", date(2024, 11, 1), date(2024, 11, 11),
+     "所有同意接收营销信息的客户", (0.07,), 0.05, 8.0, 800.0),
+    ("元旦会员关怀", "会员关怀", "微信公众号", date(2024, 12, 25), date(2025, 1, 5),
+     "活动前已完成 3 单及以上的客户", (0.16,), 0.0, 12.0, 500.0),
+    ("春季展销会邀请", "展会邀请", "短信", date(2025, 2, 24), date(2025, 3, 12),
+     "住在广州的客户", (0.05,), 0.05, 5.0, 1500.0),
+    ("沉睡客户唤醒", "流失挽回", "短信", date(2025, 5, 6), date(2025, 5, 31),
+     "下过单、但最近 120 天没有下单的客户", (0.03,), 0.05, 20.0, 400.0),
+    ("开学季学生满减", "促销折扣", "小程序推送", date(2025, 9, 1), date(2025, 9, 15),
+     "所有学生客户", (0.08,), 0.0, 8.0, 700.0),
+    ("双十一会员专享日", "促销折扣", "微信公众号", date(2025, 11, 1), date(2025, 11, 11),
+     "活动前一年消费金额排在前 30% 的客户", (0.12,), 0.0, 15.0, 900.0),
+    ("寒假生日关怀", "生日关怀", "短信", date(2026, 1, 1), date(2026, 2, 28),
+     "1 月和 2 月过生日的客户", (0.20,), 0.05, 15.0, 200.0),
+    ("美妆个护新品推荐", "新品推荐", "电子邮件", date(2026, 3, 1), date(2026, 3, 20),
+     "下过单的女性客户", (0.04,), 0.01, 6.0, 1200.0),
+    ("六一八满减 A/B 测试", "促销折扣", "短信", date(2026, 6, 1), date(2026, 6, 18),
+     "所有同意接收营销信息的客户，随机分两组：A 组收到通用满减短信，B 组收到按购买记录推荐商品的个性化短信",
+     (0.055, 0.085), 0.05, 8.0, 1000.0),
+]
+
+
+def campaign_tables(customers: pd.DataFrame, orders: pd.DataFrame, *,
+                    seed: int = CAMPAIGN_SEED) -> dict[str, pd.DataFrame]:
+    """生成营销活动（``campaigns``）和目标客户及响应（``campaign_targets``）两张表（模块六使用）。
+
+    目标客户按活动的选客规则从 ``customers``（shop_customers）里选，只选同意接收营销信息的客户；
+    活动期间下单的响应者对上 ``orders``（shop_orders）里他们的第一张已完成订单。
+    埋下的规律：六一八 A/B 测试里 B 组（个性化短信）的响应率比 A 组高一点，差别显著但不大；各活动的投入产出比差别很大。
+    客户数随 ``shop_tables`` 的 ``scale`` 变化，这里不再需要 ``scale``。
+
+    >>> shop = shop_tables(scale=0.05)
+    >>> tables = campaign_tables(shop["shop_customers"], shop["shop_orders"])
+    >>> targets = tables["campaign_targets"].merge(shop["shop_customers"], on="customer_id")
+    >>> len(tables["campaigns"]), bool(targets["consent_marketing"].all())
+    (10, True)
+    """
+    rng = np.random.default_rng(seed)
+    people = customers.assign(registered_at=pd.to_datetime(customers["registered_at"]))
+    done = orders[orders["status"] == "已完成"].assign(order_time=pd.to_datetime(orders["order_time"]))
+    done = done.sort_values(["order_time", "order_id"])
+
+    def history(before: pd.Timestamp, days: int | None = None) -> pd.DataFrame:
+        window = done[done["order_time"] < before]
+        if days is not None:
+            window = window[window["order_time"] >= before - pd.Timedelta(days=days)]
+        return window.groupby("customer_id").agg(n=("order_id", "size"), spend=("amount", "sum"))
+
+    campaigns, targets = [], []
+    for k, (name, kind, channel, start, end, rule, rates, per_message, per_response, fixed) in enumerate(_CAMPAIGNS):
+        begin = pd.Timestamp(start)
+        eligible = people[people["consent_marketing"] & (people["registered_at"] <= begin)]
+        past = history(begin).reindex(eligible["customer_id"], fill_value=0)
+        ids = eligible["customer_id"].to_numpy()
+        keep = {
+            "新客欢迎": (eligible["registered_at"] > begin - pd.Timedelta(days=60)).to_numpy()
+            & (eligible["identity"] == "学生").to_numpy(),
+            "会员关怀": (past["n"] >= 3).to_numpy(),
+            "展会邀请": (eligible["city"] == "广州").to_numpy(),
+            "流失挽回": (past["n"] > 0).to_numpy()
+            & ~np.isin(ids, history(begin, 120).index),
+            "生日关怀": eligible["birth_month"].isin([1, 2]).to_numpy(),
+            "新品推荐": (past["n"] > 0).to_numpy() & (eligible["gender"] == "女").to_numpy(),
+        }.get(kind, np.ones(len(eligible), dtype=bool))
+        if name == "开学季学生满减":
+            keep = (eligible["identity"] == "学生").to_numpy()
+        if name == "双十一会员专享日":
+            year = history(begin, 365)["spend"].reindex(ids, fill_value=0)
+            keep = (year >= year[year > 0].quantile(0.7)).to_numpy() & (year > 0).to_numpy()
+        ids = np.sort(ids[keep])
+        n = len(ids)
+        # 活动期间第一张已完成订单：响应者多半是本来就在这段时间下单的人
+        window = done[(done["order_time"] >= begin) & (done["order_time"] < pd.Timestamp(end) + pd.Timedelta(days=1))]
+        first = window.drop_duplicates("customer_id").set_index("customer_id")
+        has_order = np.isin(ids, first.index)
+        groups = np.full(n, "全部", dtype=object)
+        if len(rates) == 2:
+            groups[rng.permutation(n)[: n // 2]] = "A组"
+            groups[groups == "全部"] = "B组"
+        responded = np.zeros(n, dtype=bool)
+        for group, rate in zip(["全部"] if len(rates) == 1 else ["A组", "B组"], rates, strict=True):
+            members = np.flatnonzero(groups == group)
+            weight = np.where(has_order[members], 6.0, 1.0)
+            chosen = rng.choice(members, size=int(round(rate * len(members))), replace=False, p=weight / weight.sum())
+            responded[chosen] = True
+        ordered = responded & has_order
+        order_ids = np.where(ordered, first["order_id"].reindex(ids).to_numpy(), None)
+        amounts = np.where(ordered, first["amount"].reindex(ids).to_numpy(), np.nan)
+        sent = (begin + pd.to_timedelta(rng.integers(0, 3, n), unit="D")).strftime("%Y-%m-%d")
+        targets.append(pd.DataFrame({
+            "campaign_id": f"CP{k + 1:02d}", "customer_id": ids, "ab_group": groups, "sent_at": sent,
+            "responded": responded, "ordered": ordered, "order_id": order_ids, "order_amount": amounts,
+        }))
+        cost = fixed + per_message * n + per_response * responded.sum()
+        cost = round(cost * float(rng.uniform(0.95, 1.05)), 2)
+        budget = float(np.ceil(cost * rng.uniform(0.95, 1.25) / 100) * 100)
+        campaigns.append((f"CP{k + 1:02d}", name, kind, channel, start.isoformat(), end.isoformat(), rule,
+                          len(rates) == 2, budget, cost))
+    return {"campaigns": pd.DataFrame(campaigns, columns=CAMPAIGNS.column_names),
+            "campaign_targets": pd.concat(targets, ignore_index=True)[CAMPAIGN_TARGETS.column_names]}
+
+
+# ---------------------------------------------------------------- 满意度调查（survey_items、survey_responses）
+
+SURVEY_SEED = 20260511
+_SURVEY_START = datetime(2026, 5, 11, 8, 0, 0)
+_AGREE = "单选：1 非常不同意 / 2 不同意 / 3 一般 / 4 同意 / 5 非常同意"
+_RATE = "单选：1 很不重要（很差）/ 2 / 3 / 4 / 5 很重要（很好）"
+# IPA 的属性：(列名后缀, 名称, 重要程度均值, 本店表现均值, 潜在因素)
+_IPA_ATTRIBUTES = [
+    ("goods", "商品质量", 4.5, 4.1, "quality"), ("variety", "商品种类", 3.9, 3.8, "quality"),
+    ("price", "价格", 4.4, 3.0, "value"), ("service", "服务态度", 4.0, 4.0, "quality"),
+    ("checkout", "结账速度", 4.2, 2.8, "quality"), ("environment", "摊位环境", 2.9, 4.3, "quality"),
+    ("promotion", "优惠活动", 3.6, 3.4, "value"), ("online", "线上下单和配送", 3.3, 3.7, "quality"),
+]
+# 李克特题：(列名, 一级指标, 二级指标, 题目, 平均分, 对应的 IPA 属性)
+_SURVEY_LIKERT = [
+    ("expect_1", "顾客期望", "总体期望", "来展销会购物之前，我对这里的商品和服务期望很高", 3.9, None),
+    ("expect_2", "顾客期望", "商品", "我期望在展销会能买到质量可靠的商品", 4.2, None),
+    ("expect_3", "顾客期望", "服务", "我期望展销会的工作人员热情、专业", 4.0, None),
+    ("quality_1", "感知质量", "商品", "展销会的商品质量可靠", 4.1, "goods"),
+    ("quality_2", "感知质量", "商品", "展销会的商品种类丰富，能买到我想要的东西", 3.8, "variety"),
+    ("quality_3", "感知质量", "服务", "工作人员态度热情，解答耐心", 4.0, "service"),
+    ("quality_4", "感知质量", "服务", "结账很快，不用排长队", 2.8, "checkout"),
+    ("quality_5", "感知质量", "环境", "摊位布置整洁美观，购物环境舒适", 4.3, "environment"),
+    ("value_1", "感知价值", "价格", "展销会商品的价格合理", 3.0, "price"),
+    ("value_2", "感知价值", "价格", "和花的钱相比，买到的东西很值（性价比高）", 3.3, "price"),
+    ("value_3", "感知价值", "活动", "展销会的优惠活动让我觉得很划算", 3.4, "promotion"),
+    ("satisfaction_1", "顾客满意度", "总体满意", "总的来说，我对校园展销会很满意", 3.7, None),
+    ("satisfaction_2", "顾客满意度", "与期望比较", "展销会达到甚至超过了我原来的期望", 3.5, None),
+    ("satisfaction_3", "顾客满意度", "与理想比较", "展销会接近我心目中理想的校园商店", 3.4, None),
+    ("complaint_1", "顾客抱怨", "不满经历", "在展销会购物时我遇到过让我不满意的事情", 2.5, None),
+    ("complaint_2", "顾客抱怨", "投诉行为", "我曾经向工作人员或客服抱怨、投诉过", 1.9, None),
+    ("loyalty_1", "顾客忠诚", "重复购买", "下次展销会我还会来购物", 3.9, None),
+    ("loyalty_2", "顾客忠诚", "推荐意愿", "我愿意向同学和朋友推荐校园展销会", 3.7, None),
+    ("loyalty_3", "顾客忠诚", "价格容忍", "即使价格稍微上涨，我也会继续在这里购物", 3.0, None),
+]
+_COMPETITORS = {
+    "校内超市": (0.30, [0.15, 0.15, 0.55, 0.0, 0.15]),
+    "外卖平台": (0.22, [0.05, 0.25, 0.35, 0.30, 0.05]),
+    "淘宝京东等网店": (0.24, [0.35, 0.45, 0.10, 0.05, 0.05]),
+    "拼多多": (0.12, [0.75, 0.10, 0.05, 0.0, 0.10]),
+    "校外商圈": (0.12, [0.20, 0.50, 0.05, 0.0, 0.25]),
+}
+_COMMENTS_BAD = {
+    "goods": ["有一次买的数据线用两天就坏了，希望把好商品质量关。", "零食有临期的，建议上架前检查一下保质期。"],
+    "variety": ["东西不够全，想买的文具经常没有。", "希望多进一些考研和考证的书。",
+                "能不能多一点宿舍小电器和收纳用品？"],
+    "price": ["价格比网上贵一些，学生党有点吃不消。", "有些商品比校内超市还贵，希望价格再亲民一点。",
+              "希望价格再便宜点，多给学生一些折扣。"],
+    "service": ["有个工作人员态度不太好，问问题爱答不理的。", "退换货太麻烦了，跑了好几次才办好。"],
+    "checkout": ["结账排队太久了，高峰期能不能多开一个收银台？", "付款要排很长的队，下课时间根本买不上。",
+                 "扫码付款经常卡，排队等了十几分钟。"],
+    "environment": ["摊位有点挤，人多的时候转不开身。"],
+    "promotion": ["优惠活动规则太复杂了，看不懂怎么领券。", "满减门槛太高，一个人很难凑够。"],
+    "online": ["小程序下单后配送太慢，第二天才送到宿舍。", "线上下单的页面不好用，找不到想要的商品。"],
+}
+_COMMENTS_GOOD = ["整体挺好的，东西质量不错，会继续支持！", "工作人员很热情，环境也干净，体验很好。",
+                  "方便又实惠，希望以后多办几次展销会。", "商品挺全的，下课顺路就能买，很方便。",
+                  "活动力度挺大，上次双十一买了不少，赞！", "无"]
+
+
+def _survey_items() -> pd.DataFrame:
+    part1, part2, part3 = SURVEY_PARTS
+    rows = [
+        ("identity", part1, None, None, "您的身份是？", "单选：学生 / 教职工 / 校外个人"),
+        ("gender", part1, None, None, "您的性别是？", "单选：男 / 女"),
+        ("grade", part1, None, None, "您在读几年级？", "单选：大一 / 大二 / 大三 / 不适用"),
+        ("age_band", part1, None, None, "您的年龄段是？", "单选：18-22 / 23-30 / 31-40 / 41-50 / 51+"),
+        ("visit_frequency", part1, None, None, "您多久来校园展销会购物一次？",
+         "单选：每周多次 / 每周一次 / 每月一两次 / 很少"),
+    ]
+    rows += [(item, part2, indicator, sub, question, _AGREE)
+             for item, indicator, sub, question, _, _ in _SURVEY_LIKERT]
+    for kind, indicator, stem in (("imp", "重要性", "您在选择购物地点时，{}对您来说有多重要？"),
+                                  ("perf", "表现", "您觉得校园展销会在{}方面做得怎么样？")):
+        rows += [(f"{kind}_{attr}", part2, indicator, name, stem.format(name), _RATE)
+                 for attr, name, _, _, _ in _IPA_ATTRIBUTES]
+    rows += [
+        ("nps", part2, "顾客忠诚", "推荐意愿", "您有多大可能把校园展销会推荐给同学或朋友？",
+         "打分：0（完全不可能）到 10（非常可能）"),
+        ("competitor", part3, None, None, "除了校园展销会，您最常在哪里买同类商品？",
+         "单选：" + " / ".join(_COMPETITORS)),
+        ("competitor_advantage", part3, None, None, "您觉得这个地方比校园展销会强在哪里？",
+         "单选：价格更低 / 商品更多 / 更方便 / 送货更快 / 没有优势"),
+        ("competitor_compare", part3, None, None, "和这个地方相比，校园展销会总体怎么样？",
+         "单选：1 差很多 / 2 差一些 / 3 差不多 / 4 好一些 / 5 好很多"),
+        ("comment", part2, None, None, "您对校园展销会还有什么意见和建议？", "填空（选填）"),
+    ]
+    return pd.DataFrame(rows, columns=SURVEY_ITEMS.column_names)
+
+
+def survey_tables(customers: pd.DataFrame, *, scale: float = 1, seed: int = SURVEY_SEED) -> dict[str, pd.DataFrame]:
+    """生成满意度调查的题目（``survey_items``）和答卷（``survey_responses``）两张表（实训1 使用）。
+
+    问卷按仿照 ACSI 的指标体系设计：顾客期望 → 感知质量、感知价值 → 顾客满意度 → 顾客抱怨、顾客忠诚，
+    外加 IPA 用的 8 个属性的重要程度和表现、NPS 推荐题和竞争对手题。约三分之二的答卷对上 ``customers`` 里的客户。
+    埋下的规律：同一指标的题目相关（Cronbach's α 约 0.7～0.9）；价格和结账速度“很重要但做得差”，
+    摊位环境“不太重要却做得好”；满意度高的人忠诚度也高。
+
+    >>> tables = survey_tables(shop_tables(scale=0.02)["shop_customers"], scale=0.05)
+    >>> len(tables["survey_responses"]), set(tables["survey_items"]["item"]) < set(tables["survey_responses"])
+    (30, True)
+    """
+    if not 0 < scale <= 1000:
+        raise ValueError(f"scale 必须在 0 到 1000 之间，收到的是 {scale}")
+    rng = np.random.default_rng(seed)
+    n = max(30, int(round(600 * scale)))
+    # 潜在因素（标准化）：期望 → 质量、价值 → 满意 → 抱怨、忠诚
+    expect = rng.normal(0, 1, n)
+    quality = 0.4 * expect + rng.normal(0, 0.92, n)
+    value = 0.35 * quality + rng.normal(0, 0.94, n)
+    satisfaction = 0.55 * quality + 0.45 * value + rng.normal(0, 0.6, n)
+    satisfaction /= satisfaction.std()
+    complaint = -0.6 * satisfaction + rng.normal(0, 0.8, n)
+    loyalty = 0.75 * satisfaction - 0.15 * complaint + rng.normal(0, 0.6, n)
+    loyalty /= loyalty.std()
+    factors = {"顾客期望": expect, "感知质量": quality, "感知价值": value, "顾客满意度": satisfaction,
+               "顾客抱怨": complaint, "顾客忠诚": loyalty}
+    attribute = {attr: 0.8 * factors["感知质量" if f == "quality" else "感知价值"] + rng.normal(0, 0.6, n)
+                 for attr, _, _, _, f in _IPA_ATTRIBUTES}
+
+    def likert(mean, latent, noise=0.55, low=1, high=5):
+        return np.clip(np.round(mean + 0.75 * latent + rng.normal(0, noise, n)), low, high).astype(int)
+
+    answers = {}
+    for item, indicator, _, _, mean, attr in _SURVEY_LIKERT:
+        answers[item] = likert(mean, attribute[attr] if attr else factors[indicator])
+    style = rng.normal(0, 0.5, n)  # 有的人什么都打高分
+    for attr, _, importance, _, _ in _IPA_ATTRIBUTES:
+        answers[f"imp_{attr}"] = likert(importance, style, noise=0.7)
+    for attr, _, _, performance, _ in _IPA_ATTRIBUTES:
+        answers[f"perf_{attr}"] = likert(performance, attribute[attr], noise=0.5)
+    answers["nps"] = np.clip(np.round(7.9 + 1.7 * loyalty + rng.normal(0, 1.0, n)), 0, 10).astype(int)
+
+    competitors = list(_COMPETITORS)
+    competitor = rng.choice(competitors, size=n, p=[_COMPETITORS[c][0] for c in competitors])
+    advantages = ["价格更低", "商品更多", "更方便", "送货更快", "没有优势"]
+    advantage = [str(rng.choice(advantages, p=_COMPETITORS[c][1])) for c in competitor]
+    compare = likert(3.2, satisfaction, noise=0.7)
+
+    # 约三分之二的答卷留了手机号，对上了商城客户
+    registered = pd.to_datetime(customers["registered_at"])
+    pool = customers[registered < pd.Timestamp(_SURVEY_START)]
+    linked = rng.random(n) < 0.66
+    picked = pool.iloc[rng.choice(len(pool), size=min(int(linked.sum()), len(pool)), replace=False)]
+    linked[np.flatnonzero(linked)[len(picked):]] = False
+    rows = np.flatnonzero(linked)
+    identity = rng.choice(["学生", "教职工", "校外个人"], size=n, p=[0.72, 0.14, 0.14]).astype(object)
+    gender = np.where(rng.random(n) < 0.45, "男", "女").astype(object)
+    age_band = np.where(identity == "学生", "18-22",
+                        rng.choice(["23-30", "31-40", "41-50", "51+"], size=n, p=[0.35, 0.35, 0.2, 0.1])).astype(object)
+    identity[rows] = picked["identity"].astype(str).to_numpy()
+    gender[rows] = picked["gender"].astype(str).to_numpy()
+    age_band[rows] = picked["age_band"].astype(str).to_numpy()
+    customer_id = np.full(n, None, dtype=object)
+    customer_id[rows] = picked["customer_id"].to_numpy()
+    grade = np.where(identity == "学生", rng.choice(["大一", "大二", "大三"], size=n, p=[0.4, 0.35, 0.25]), "不适用")
+    visits = np.digitize(loyalty + rng.normal(0, 0.8, n), [-1.0, 0.2, 1.2])
+    frequency = np.array(["很少", "每月一两次", "每周一次", "每周多次"])[visits]
+    offsets = rng.integers(0, 14, n) * 86400 + rng.integers(0, 15 * 3600, n)  # 两周内每天 8 点到 23 点
+    submitted = [_SURVEY_START + timedelta(seconds=int(s)) for s in np.sort(offsets)]
+
+    perf = np.stack([answers[f"perf_{a}"] for a, *_ in _IPA_ATTRIBUTES], axis=1)
+    comments = []
+    for i in range(n):
+        if rng.random() > 0.45:
+            comments.append(None)
+        elif satisfaction[i] > 0.9:
+            comments.append(str(rng.choice(_COMMENTS_GOOD)))
+        else:
+            worst = _IPA_ATTRIBUTES[int(np.argmin(perf[i] + rng.uniform(0, 0.9, len(_IPA_ATTRIBUTES))))][0]
+            comments.append(str(rng.choice(_COMMENTS_BAD[worst])))
+
+    table = pd.DataFrame({
+        "respondent_id": [f"R{k + 1:04d}" for k in range(n)],
+        "customer_id": customer_id,
+        "submitted_at": [t.strftime("%Y-%m-%d %H:%M:%S") for t in submitted],
+        "identity": identity, "gender": gender, "grade": grade, "age_band": age_band,
+        "visit_frequency": frequency,
+        **answers,
+        "competitor": competitor, "competitor_advantage": advantage, "competitor_compare": compare,
+        "comment": comments,
+    })
+    # 少数人漏答了几道打分题（问卷星里设成了选答）
+    for column in [c.name for c in SURVEY_RESPONSES.columns if c.dtype == "int"]:
+        values = table[column].astype("Int64")
+        values[rng.random(n) < 0.015] = pd.NA
+        table[column] = values
+    return {"survey_items": _survey_items(), "survey_responses": table[SURVEY_RESPONSES.column_names]}
+
+
+# ---------------------------------------------------------------- 企业和团体客户（b2b_*）
+
+B2B_SEED = 20240904
+# (单位名称, 行业, 规模, 城市, 区)
+_B2B_ACCOUNTS = [
+    ("绿源超市连锁有限公司", "连锁超市", "大型", "广州", "从化区"),
+    ("南方城建职业学院第一食堂", "食堂", "大型", "广州", "从化区"),
+    ("鸿运餐饮管理有限公司", "餐饮企业", "大型", "广州", "白云区"),
+    ("广州从化供水集团有限公司", "公用事业", "大型", "广州", "从化区"),
+    ("南方城建职业学院经济与管理学院", "高校院系", "中型", "广州", "从化区"),
+    ("南方城建职业学院信息工程学院", "高校院系", "中型", "广州", "从化区"),
+    ("南方城建职业学院艺术设计学院", "高校院系", "中型", "广州", "从化区"),
+    ("南方城建职业学院建筑工程学院", "高校院系", "中型", "广州", "从化区"),
+    ("南方城建职业学院图书馆", "高校院系", "中型", "广州", "从化区"),
+    ("南方城建职业学院学生处", "高校院系", "小型", "广州", "从化区"),
+    ("南方城建职业学院后勤处", "高校院系", "中型", "广州", "从化区"),
+    ("南方城建职业学院校团委", "高校院系", "小型", "广州", "从化区"),
+    ("岭南商贸职业学院电子商务学院", "高校院系", "中型", "广州", "从化区"),
+    ("岭南商贸职业学院财经学院", "高校院系", "中型", "广州", "从化区"),
+    ("岭南商贸职业学院后勤处", "高校院系", "中型", "广州", "从化区"),
+    ("岭南商贸职业学院学生食堂", "食堂", "大型", "广州", "从化区"),
+    ("华南信息职业技术学院软件学院", "高校院系", "中型", "广州", "黄埔区"),
+    ("华南信息职业技术学院机电工程学院", "高校院系", "中型", "广州", "黄埔区"),
+    ("华南信息职业技术学院教工食堂", "食堂", "中型", "广州", "黄埔区"),
+    ("华南信息职业技术学院继续教育学院", "高校院系", "小型", "广州", "黄埔区"),
+    ("从化区第二中学", "中小学", "中型", "广州", "从化区"),
+    ("从化区街口中心小学", "中小学", "中型", "广州", "从化区"),
+    ("太平镇中心小学", "中小学", "小型", "广州", "从化区"),
+    ("温泉镇第一中学", "中小学", "中型", "广州", "从化区"),
+    ("从化区人民医院职工食堂", "食堂", "中型", "广州", "从化区"),
+    ("好又多便利店连锁", "连锁超市", "中型", "广州", "白云区"),
+    ("美佳乐生活超市", "连锁超市", "中型", "佛山", "南海区"),
+    ("粤味轩餐饮连锁有限公司", "餐饮企业", "中型", "广州", "天河区"),
+    ("六记烧腊饭店", "餐饮企业", "小型", "广州", "从化区"),
+    ("茶语时光奶茶连锁", "餐饮企业", "中型", "广州", "番禺区"),
+    ("从化区燃气有限公司", "公用事业", "中型", "广州", "从化区"),
+    ("从化区公共交通有限公司", "公用事业", "中型", "广州", "从化区"),
+    ("广州晨光广告设计有限公司", "企业", "小型", "广州", "天河区"),
+    ("南粤快递从化分公司", "企业", "中型", "广州", "从化区"),
+    ("广州星河电子科技有限公司", "企业", "中型", "广州", "黄埔区"),
+    ("从化碧泉温泉度假酒店", "企业", "大型", "广州", "从化区"),
+    ("广州绿野农业发展有限公司", "企业", "中型", "广州", "从化区"),
+    ("佛山顺联家具有限公司", "企业", "中型", "佛山", "顺德区"),
+    ("深圳云帆软件有限公司", "企业", "中型", "深圳", "南山区"),
+    ("东莞华泰五金制品厂", "企业", "中型", "东莞", "松山湖"),
+    ("广州启明教育培训中心", "企业", "小型", "广州", "海珠区"),
+    ("广州安居房产中介有限公司", "企业", "小型", "广州", "越秀区"),
+    ("清远南华汽车零部件有限公司", "企业", "中型", "清远", "清城区"),
+    ("广州蓝海会展服务有限公司", "企业", "小型", "广州", "海珠区"),
+    ("广州南沙港物流有限公司", "企业", "大型", "广州", "黄埔区"),
+    ("广州康宁医疗器械有限公司", "企业", "中型", "广州", "番禺区"),
+    ("佛山美的生活电器销售服务部", "企业", "小型", "佛山", "禅城区"),
+    ("城建物业服务有限公司", "物业", "中型", "广州", "从化区"),
+    ("碧水湾花园物业管理处", "物业", "小型", "广州", "从化区"),
+    ("锦绣华庭物业服务中心", "物业", "小型", "广州", "白云区"),
+    ("广州天河科技园物业管理有限公司", "物业", "中型", "广州", "天河区"),
+    ("从化区图书馆", "公用事业", "小型", "广州", "从化区"),
+    ("从化区青少年宫", "公用事业", "小型", "广州", "从化区"),
+    ("广州市从化区职业技术学校", "中小学", "中型", "广州", "从化区"),
+    ("岭南商贸职业学院图书馆", "高校院系", "小型", "广州", "从化区"),
+    ("华南信息职业技术学院学生处", "高校院系", "小型", "广州", "黄埔区"),
+    ("广州悦动健身会所", "企业", "小型", "广州", "天河区"),
+    ("广州文华印务有限公司", "企业", "小型", "广州", "白云区"),
+    ("从化区中医院职工食堂", "食堂", "中型", "广州", "从化区"),
+    ("广州顺丰速运从化营业部", "企业", "中型", "广州", "从化区"),
+]
+_AREA_CODES = {"广州": "020", "佛山": "0757", "深圳": "0755", "东莞": "0769", "清远": "0763"}
+# 行业：(毛利率, 主要产品线的抽样权重（顺序同 schema.PRODUCT_LINES）)
+_B2B_INDUSTRY = {
+    "高校院系": (0.32, [0.5, 0.1, 0.1, 0.15, 0.15]), "中小学": (0.30, [0.6, 0.15, 0.05, 0.1, 0.1]),
+    "食堂": (0.13, [0.05, 0.45, 0.5, 0.0, 0.0]), "连锁超市": (0.06, [0.15, 0.35, 0.4, 0.1, 0.0]),
+    "餐饮企业": (0.16, [0.05, 0.45, 0.4, 0.0, 0.1]), "公用事业": (0.24, [0.4, 0.15, 0.1, 0.1, 0.25]),
+    "企业": (0.26, [0.35, 0.15, 0.15, 0.15, 0.2]), "物业": (0.22, [0.2, 0.5, 0.1, 0.05, 0.15]),
+}
+_KEY_ACCOUNT_POTENTIAL = [400000.0, 150000.0, 120000.0, 200000.0]  # 超市、食堂、餐饮、供水集团
+_ACCOUNT_MANAGERS = ["郑国栋", "何丽华", "梁振宇", "谢婉婷"]
+_DECIDER_TITLES = {
+    "高校院系": ["院长", "副院长", "处长", "馆长"], "中小学": ["校长", "副校长"], "食堂": ["食堂经理", "后勤处处长"],
+    "连锁超市": ["总经理", "采购总监"], "餐饮企业": ["总经理", "运营总监"], "公用事业": ["副总经理", "办公室主任"],
+    "企业": ["总经理", "行政总监"], "物业": ["项目经理", "总经理"],
+}
+_ROLE_TITLES = {
+    "影响者": ["办公室主任", "财务经理", "教研室主任", "部门经理"],
+    "使用者": ["行政专员", "教学秘书", "店长", "厨师长", "仓库主管"],
+    "采购者": ["采购专员", "采购主管", "后勤采购员"],
+    "把关者": ["前台", "办公室文员", "总经理助理"],
+}
+_STAGE_PROBABILITY = {"初步接触": 10, "需求确认": 30, "方案报价": 50, "谈判": 70, "赢单": 100, "输单": 0}
+_ACTIVITY_NOTES = {
+    "拜访": ["上门拜访，了解下学期的采购计划", "拜访客户，当面介绍新到的{line}", "陪客户看样品，对方比较满意"],
+    "电话": ["电话确认{line}的需求数量", "电话沟通报价，对方说要内部商量", "电话跟进上次的方案，暂时没有答复"],
+    "邮件": ["发送{line}报价单和产品目录", "邮件发送合同草稿", "邮件发送节日礼品方案"],
+    "产品演示": ["带样品到客户单位做{line}展示", "在展销会现场给客户做产品演示"],
+    "微信": ["微信发送{line}新品图片", "微信提醒对方确认订单", "微信沟通送货时间"],
+}
+
+
+def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFrame]:
+    """生成企业和团体客户的五张表：客户、联系人、销售机会、业务活动、成交订单（模块五、实验一/二使用）。
+
+    ``scale=1`` 是 60 家单位；更大的 ``scale`` 给单位名称加上分部编号。埋下的规律：收入集中在少数大客户
+    （ABC 分析）；连锁超市、食堂收入高但毛利率低，利润排名和收入排名不同；没有联系上决策者的单位输单多得多。
+
+    >>> tables = b2b_tables(scale=0.2)
+    >>> sorted(tables), len(tables["b2b_accounts"])
+    (['b2b_accounts', 'b2b_activities', 'b2b_contacts', 'b2b_opportunities', 'b2b_orders'], 12)
+    """
+    if not 0 < scale <= 1000:
+        raise ValueError(f"scale 必须在 0 到 1000 之间，收到的是 {scale}")
+    rng = np.random.default_rng(seed)
+    n = max(10, int(round(len(_B2B_ACCOUNTS) * scale)))
+    all_names = [s + g for s in _SURNAMES for g in _GIVEN]
+    end = pd.Timestamp(SHOP_END)
+    accounts, contacts, opportunities, activities, orders = [], [], [], [], []
+    for k in range(n):
+        name, industry, size, city, district = _B2B_ACCOUNTS[k % len(_B2B_ACCOUNTS)]
+        if k >= len(_B2B_ACCOUNTS):
+            name += f"（第 {k // len(_B2B_ACCOUNTS) + 1} 分部）"
+        account_id = f"B{k + 1:03d}"
+        owner = _ACCOUNT_MANAGERS[k % len(_ACCOUNT_MANAGERS)]
+        long_standing = k % len(_B2B_ACCOUNTS) < 4  # 名单最前面的几家是一开始就合作的老客户
+        created = pd.Timestamp(SHOP_START) + pd.Timedelta(days=int(rng.integers(0, 30 if long_standing else 300)))
+        # 每年的采购潜力（元）：对数正态，规模越大越多；名单最前面的四家老客户是大客户
+        potential = min(100000.0, float(rng.lognormal(np.log({"小型": 6000, "中型": 15000, "大型": 50000}[size]), 0.9)))
+        if long_standing:
+            potential = _KEY_ACCOUNT_POTENTIAL[k % len(_B2B_ACCOUNTS)]
+        margin_base, line_weights = _B2B_INDUSTRY[industry]
+        margin = float(np.clip(margin_base + rng.normal(0, 0.03) - (0.03 if size == "大型" else 0), 0.03, 0.45))
+        phone = f"{_AREA_CODES[city]}-8***{int(rng.integers(0, 10000)):04d}"
+        accounts.append((account_id, name, industry, size, city, district, phone, owner, created.date().isoformat()))
+
+        # 联系人：约 3 位，约三分之一的单位没有联系上决策者
+        n_contacts = int(np.clip(rng.poisson(1.7) + 1, 2, 5))
+        has_decider = long_standing or rng.random() < 0.68
+        roles = list(rng.choice(["影响者", "使用者", "采购者", "把关者"], size=n_contacts, p=[0.25, 0.3, 0.3, 0.15]))
+        roles[0] = "采购者"
+        if has_decider:
+            roles[-1 if n_contacts > 1 else 0] = "决策者"
+        account_contacts = []
+        for j, role in enumerate(roles):
+            contact_id = f"BC{len(contacts) + 1:04d}"
+            title = str(rng.choice(_DECIDER_TITLES[industry] if role == "决策者" else _ROLE_TITLES[role]))
+            contacts.append((contact_id, account_id, str(rng.choice(all_names)), "男" if rng.random() < 0.5 else "女",
+                             title, role, _masked_phone(rng, 1)[0], j == 0))
+            account_contacts.append((contact_id, role))
+        contact_p = np.array([{"决策者": 1.0, "影响者": 1.5, "使用者": 1.5, "采购者": 3.0, "把关者": 0.7}[r]
+                              for _, r in account_contacts])
+        contact_p /= contact_p.sum()
+
+        def activity(day, opportunity_id, line, won, account_id=account_id, owner=owner,
+                     account_contacts=account_contacts, contact_p=contact_p):
+            kind = str(rng.choice(list(_ACTIVITY_NOTES), p=[0.2, 0.3, 0.1, 0.1, 0.3]))
+            outcome_p = {True: [0.6, 0.3, 0.1], False: [0.2, 0.35, 0.45], None: [0.4, 0.45, 0.15]}[won]
+            contact_id = account_contacts[int(rng.choice(len(account_contacts), p=contact_p))][0]
+            activities.append((account_id, contact_id, opportunity_id, kind, day.date().isoformat(), owner,
+                               str(rng.choice(["有进展", "待跟进", "无进展"], p=outcome_p)),
+                               str(rng.choice(_ACTIVITY_NOTES[kind])).format(line=line)))
+
+        n_opps = 1 + int(rng.poisson(1.5 + np.log10(potential / 5000)))
+        replenishing = False  # 食堂、超市、餐饮第一次赢单后签框架协议，之后每月补货
+        for o in range(n_opps):
+            opportunity_id = f"OP{len(opportunities) + 1:04d}"
+            line = PRODUCT_LINES[int(rng.choice(len(PRODUCT_LINES), p=line_weights))]
+            # 第一个销售机会就是建档的原因；之后的随时出现
+            latest = 60 if o == 0 else max(1, (end - created).days - 10)
+            opened = created + pd.Timedelta(days=int(rng.integers(0, latest)))
+            closed = opened + pd.Timedelta(days=int(rng.integers(15, 100)))
+            amount = round(potential * float(rng.uniform(0.15, 0.6)), -2)
+            year = opened.year if opened.month >= 9 else opened.year - 1
+            opp_name = f"{year}学年{line}采购"
+            if closed > end:
+                stage = str(rng.choice(OPPORTUNITY_STAGES[:4], p=[0.3, 0.3, 0.25, 0.15]))
+                won, closed_at, reason = None, None, None
+            else:
+                won = bool(rng.random() < (0.6 if has_decider else 0.28))
+                stage = "赢单" if won else "输单"
+                closed_at = closed.date().isoformat()
+                reason = None
+                if not won:
+                    reason = ("没找到拍板的人" if not has_decider and rng.random() < 0.45 else
+                              str(rng.choice(["价格太高", "选了竞争对手", "需求取消"], p=[0.4, 0.4, 0.2])))
+            opportunities.append((opportunity_id, account_id, opp_name, line, stage, amount, _STAGE_PROBABILITY[stage],
+                                  owner, opened.date().isoformat(), closed_at, reason))
+            last = min(closed, end)
+            for _ in range(2 + int(rng.poisson(2.5))):
+                activity(opened + pd.Timedelta(days=int(rng.integers(0, (last - opened).days + 1))),
+                         opportunity_id, line, won)
+            if won:
+                # 赢单后分一到三批交货
+                parts = rng.dirichlet(np.ones(int(rng.integers(1, 4))))
+                for p, part in enumerate(parts):
+                    day = closed + pd.Timedelta(days=int(3 + 20 * p + rng.integers(0, 10)))
+                    if day <= end:
+                        orders.append((account_id, opportunity_id, day, line, amount * part, margin))
+                if not replenishing and industry in ("食堂", "连锁超市", "餐饮企业"):
+                    replenishing = True
+                    day = closed + pd.Timedelta(days=30)
+                    while day <= end:
+                        orders.append((account_id, None, day, line, potential / 12 * float(rng.lognormal(0, 0.25)),
+                                       margin))
+                        day += pd.Timedelta(days=int(rng.integers(25, 36)))
+        for _ in range(int(rng.poisson(2))):
+            activity(created + pd.Timedelta(days=int(rng.integers(0, (end - created).days + 1))), None, "商品", None)
+
+    orders.sort(key=lambda o: (o[2], o[0]))
+    order_rows = []
+    for i, (account_id, opportunity_id, day, line, revenue, margin) in enumerate(orders):
+        revenue = round(revenue, 2)
+        cost = round(revenue * (1 - margin * float(rng.lognormal(0, 0.1))), 2)
+        order_rows.append((f"BO{i + 1:05d}", account_id, opportunity_id, day.date().isoformat(), line, revenue, cost))
+    activity_frame = pd.DataFrame(activities, columns=B2B_ACTIVITIES.column_names[1:])
+    activity_frame = activity_frame.sort_values(["activity_date", "account_id"], kind="stable").reset_index(drop=True)
+    activity_frame.insert(0, "activity_id", [f"AC{i + 1:05d}" for i in range(len(activity_frame))])
+    return {
+        "b2b_accounts": pd.DataFrame(accounts, columns=B2B_ACCOUNTS.column_names),
+        "b2b_contacts": pd.DataFrame(contacts, columns=B2B_CONTACTS.column_names),
+        "b2b_opportunities": pd.DataFrame(opportunities, columns=B2B_OPPORTUNITIES.column_names),
+        "b2b_activities": activity_frame,
+        "b2b_orders": pd.DataFrame(order_rows, columns=B2B_ORDERS.column_names),
+    }
+
+
 def build_tables(*, scale: float = 1) -> dict[str, pd.DataFrame]:
     """生成全部课程表，返回 {表名: DataFrame}，顺序同 ``crm_lab.schema.SCHEMAS``。"""
-    tables = {"campus_fair_customers": campus_fair_customers(), **shop_tables(scale=scale)}
+    shop = shop_tables(scale=scale)
+    tables = {
+        "campus_fair_customers": campus_fair_customers(),
+        **shop,
+        **lead_tables(shop["shop_customers"], scale=scale),
+        **campaign_tables(shop["shop_customers"], shop["shop_orders"]),
+        **survey_tables(shop["shop_customers"], scale=scale),
+        **b2b_tables(scale=scale),
+    }
     return {name: tables[name] for name in SCHEMAS}
 
 
@@ -382,6 +1057,138 @@ def planted_pattern_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float]
     }
 
 
+def _two_proportion_z(hits: pd.Series, sizes: pd.Series) -> tuple[float, float]:
+    """两比例 z 检验（合并比例算标准误），返回 (z, 双侧 p 值)。"""
+    p1, p2 = hits.iloc[0] / sizes.iloc[0], hits.iloc[1] / sizes.iloc[1]
+    pooled = hits.sum() / sizes.sum()
+    z = (p2 - p1) / math.sqrt(pooled * (1 - pooled) * (1 / sizes.iloc[0] + 1 / sizes.iloc[1]))
+    return float(z), float(math.erfc(abs(z) / math.sqrt(2)))
+
+
+def _cronbach_alpha(items: pd.DataFrame) -> float:
+    items = items.dropna()
+    k = items.shape[1]
+    return float(k / (k - 1) * (1 - items.var(ddof=1).sum() / items.sum(axis=1).var(ddof=1)))
+
+
+def main_company_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
+    """计算埋在潜在客户、营销活动、满意度调查和企业客户数据里的规律有多强（教师部分和测试用）。
+
+    >>> figures = main_company_figures(build_tables(scale=0.05))
+    >>> figures["lead_conversion[转介绍]"] > figures["lead_conversion[网络广告]"]
+    True
+    """
+    figures: dict[str, float] = {}
+    leads, costs = tables["leads"], tables["lead_source_costs"]
+    won = leads["status"] == "已成交"
+    spend = costs.groupby("source")["spend"].sum()
+    for source, rate in won.groupby(leads["source"]).mean().items():
+        figures[f"lead_conversion[{source}]"] = float(rate)
+        figures[f"cost_per_customer[{source}]"] = float(spend[source] / won[leads["source"] == source].sum())
+    qualified = (leads["money"] != "低") & (leads["authority"] != "无决策权") & (leads["need"] != "弱")
+    figures["lead_conversion_man_qualified"] = float(won[qualified].mean())
+    figures["lead_conversion_not_qualified"] = float(won[~qualified].mean())
+
+    campaigns, targets = tables["campaigns"], tables["campaign_targets"]
+    ab = targets[targets["campaign_id"].isin(campaigns.loc[campaigns["ab_test"], "campaign_id"])]
+    groups = ab.groupby("ab_group")["responded"].agg(["sum", "size"]).loc[["A组", "B组"]]
+    figures["ab_response[A组]"], figures["ab_response[B组]"] = (groups["sum"] / groups["size"]).tolist()
+    figures["ab_group_size"] = float(groups["size"].min())
+    figures["ab_z"], figures["ab_p_value"] = _two_proportion_z(groups["sum"], groups["size"])
+    revenue = targets.groupby("campaign_id")["order_amount"].sum()
+    roi = (revenue - campaigns.set_index("campaign_id")["cost"]) / campaigns.set_index("campaign_id")["cost"]
+    names = campaigns.set_index("campaign_id")["campaign_name"]
+    figures[f"campaign_roi[{names[roi.idxmax()]}]"] = float(roi.max())
+    figures[f"campaign_roi[{names[roi.idxmin()]}]"] = float(roi.min())
+
+    items, responses = tables["survey_items"], tables["survey_responses"]
+    likert = items[items["indicator"].isin(["顾客期望", "感知质量", "感知价值", "顾客满意度", "顾客抱怨", "顾客忠诚"])
+                   & items["item"].str.contains("_")]
+    for indicator, group in likert.groupby("indicator", sort=False)["item"]:
+        figures[f"alpha[{indicator}]"] = _cronbach_alpha(responses[list(group)].astype(float))
+    for attr in ("price", "checkout", "environment"):
+        figures[f"importance[{attr}]"] = float(responses[f"imp_{attr}"].mean())
+        figures[f"performance[{attr}]"] = float(responses[f"perf_{attr}"].mean())
+    nps = responses["nps"].dropna()
+    figures["nps"] = float(100 * ((nps >= 9).mean() - (nps <= 6).mean()))
+    satisfied = responses[[c for c in responses if c.startswith("satisfaction_")]].mean(axis=1)
+    loyal = responses[[c for c in responses if c.startswith("loyalty_")]].mean(axis=1)
+    figures["corr_satisfaction_loyalty"] = float(satisfied.corr(loyal))
+    topic = {text: attr for attr, texts in _COMMENTS_BAD.items() for text in texts}
+    topics = responses["comment"].map(topic).value_counts(normalize=True)
+    for attr, share in topics.items():
+        figures[f"comment_topic_share[{attr}]"] = float(share)
+
+    accounts, orders = tables["b2b_accounts"], tables["b2b_orders"]
+    per_account = (orders.assign(profit=orders["revenue"] - orders["cost"]).groupby("account_id")[["revenue", "profit"]]
+                   .sum().reindex(accounts["account_id"], fill_value=0).sort_values("revenue", ascending=False))
+    share = per_account["revenue"].cumsum() / per_account["revenue"].sum()
+    figures["b2b_top20_revenue_share"] = float(share.iloc[int(0.2 * len(share)) - 1])
+    figures["b2b_a_class_accounts"] = float((share.shift(fill_value=0) < 0.8).sum())
+    figures["b2b_top_revenue_account_profit_rank"] = float(per_account["profit"].rank(ascending=False).iloc[0])
+    contacts, opportunities = tables["b2b_contacts"], tables["b2b_opportunities"]
+    closed = opportunities[opportunities["stage"].isin(["赢单", "输单"])]
+    covered = closed["account_id"].isin(contacts.loc[contacts["role"] == "决策者", "account_id"])
+    figures["win_rate_with_decider"] = float((closed.loc[covered, "stage"] == "赢单").mean())
+    figures["win_rate_without_decider"] = float((closed.loc[~covered, "stage"] == "赢单").mean())
+    return figures
+
+
+def _main_company_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
+    f = main_company_figures(tables)
+    sources = list(_LEAD_SOURCES)
+    conversion = "、".join(f"{s} {f[f'lead_conversion[{s}]']:.1%}" for s in sources)
+    per_customer = "、".join(f"{s} {f[f'cost_per_customer[{s}]']:.0f} 元" for s in sources)
+    roi = [(k[len("campaign_roi["):-1], v) for k, v in f.items() if k.startswith("campaign_roi[")]
+    orders = tables["b2b_orders"]
+    top = tables["b2b_accounts"].set_index("account_id").at[orders.groupby("account_id")["revenue"].sum().idxmax(),
+                                                          "account_name"]
+    attribute_names = {attr: name for attr, name, *_ in _IPA_ATTRIBUTES}
+    topics = [(attribute_names[k[len("comment_topic_share["):-1]], v) for k, v in f.items()
+              if k.startswith("comment_topic_share[")]
+    complaints = "、".join(f"{name}（占批评的 {share:.0%}）" for name, share in topics[:2])
+    alphas = "、".join(f"{k[6:-1]} {v:.2f}" for k, v in f.items() if k.startswith("alpha["))
+    return [
+        "## 潜在客户（leads、lead_source_costs）",
+        "",
+        f"- **来源差别**：成交率 {conversion}；每获得一位客户的成本 {per_customer}。"
+        "转介绍成交率最高、获客最便宜；网络广告线索最多，成交率最低、获客最贵。",
+        f"- **MAN 法则**：购买力、决策权、需求三项都不在最低档（不是“低”“无决策权”“弱”）的线索成交率 "
+        f"{f['lead_conversion_man_qualified']:.1%}，其他线索 {f['lead_conversion_not_qualified']:.1%}。"
+        "“1个月内”购买的线索也更容易成交（BANT 的 T）。",
+        "- **注意数据泄漏**：做成交预测模型时只能用 source、identity、money、authority、need、timeline 和"
+        " created_at；stage_reached、status、follow_ups、converted_at、customer_id 是结果或结果之后才有的信息。",
+        "",
+        "## 营销活动（campaigns、campaign_targets）",
+        "",
+        f"- **A/B 测试**（六一八）：每组约 {f['ab_group_size']:.0f} 人，响应率 A 组 {f['ab_response[A组]']:.1%}、"
+        f"B 组 {f['ab_response[B组]']:.1%}；两比例 z 检验 z = {f['ab_z']:.2f}，p = {f['ab_p_value']:.3f}："
+        "效果真实但不大，适合讨论“显著”和“重要”的区别。",
+        f"- **投入产出比**（活动带来的订单金额减花费，再除以花费）：最高的是 {roi[0][0]}（{roi[0][1]:.2f}），"
+        f"最低的是 {roi[1][0]}（{roi[1][1]:.2f}）。只选同意接收营销信息的客户。",
+        "",
+        "## 满意度调查（survey_items、survey_responses）",
+        "",
+        f"- **信度**：各一级指标的 Cronbach's α 为 {alphas}。",
+        f"- **IPA**：价格（重要程度 {f['importance[price]']:.2f}，表现 {f['performance[price]']:.2f}）和"
+        f"结账速度（{f['importance[checkout]']:.2f}，{f['performance[checkout]']:.2f}）是“重点改进区”；"
+        f"摊位环境（{f['importance[environment]']:.2f}，{f['performance[environment]']:.2f}）是“过度投入区”。",
+        f"- **NPS** = {f['nps']:.1f}（推荐者 9～10 分的比例减去贬损者 0～6 分的比例，空白不计）。",
+        f"- **满意与忠诚**：满意度三题平均分和忠诚三题平均分的相关系数 {f['corr_satisfaction_loyalty']:.2f}；"
+        f"抱怨题和满意度负相关。意见栏里的批评最常说的是{complaints}。",
+        "",
+        "## 企业和团体客户（b2b_*）",
+        "",
+        f"- **ABC 分析**：收入最高的 20% 单位贡献了 {f['b2b_top20_revenue_share']:.1%} 的收入，"
+        f"累计到 80% 收入的 A 类客户只有 {f['b2b_a_class_accounts']:.0f} 家。",
+        f"- **收入 ≠ 利润**：收入第一的{top}利润只排第 {f['b2b_top_revenue_account_profit_rank']:.0f}；"
+        "食堂、超市、餐饮企业毛利率低，高校院系和企业毛利率高，按利润做 ABC 结果不同。",
+        f"- **找对人**：联系人里有决策者的单位赢单率 {f['win_rate_with_decider']:.1%}，"
+        f"没有决策者的单位只有 {f['win_rate_without_decider']:.1%}（输单原因里常见“没找到拍板的人”）。",
+        "",
+    ]
+
+
 def teacher_notes(tables: dict[str, pd.DataFrame]) -> str:
     """数据字典的教师部分：埋在商城数据里的规律和它们的强度（不随学生版发放）。"""
     figures = planted_pattern_figures(tables)
@@ -405,6 +1212,7 @@ def teacher_notes(tables: dict[str, pd.DataFrame]) -> str:
         "- **季节**：学生在寒暑假（1 月中旬到 2 月下旬、7～8 月）很少下单；"
         "开学季、双十一、六一八和春季展销会是促销高峰。",
         "",
+        *_main_company_notes(tables),
     ])
 
 
