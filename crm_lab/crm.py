@@ -1342,9 +1342,6 @@ def _typed(frame: pd.DataFrame, table: sa.Table) -> pd.DataFrame:
             frame[column.name] = frame[column.name].astype("Int64")
         elif kind is sa.Boolean:
             frame[column.name] = frame[column.name].astype(bool)
-        elif kind is sa.String:
-            frame[column.name] = frame[column.name].astype("str").where(frame[column.name].notna(), None) \
-                if len(frame) else frame[column.name].astype("str")
     return frame
 
 
