@@ -716,3 +716,12 @@ def test_random_stage_moves_follow_the_rules(moves):
     assert history["from_stage"].iloc[1:].tolist() == history["to_stage"].iloc[:-1].tolist()
     assert row["probability"] == STAGES[stage]
     database.close()
+
+
+def test_customer_360_queries_use_indexes_on_sqlite(tmp_path):
+    with connect(tmp_path / "crm.db") as database, database.engine.connect() as conn:
+        for title, statement in crm.customer_360_statements(customer_id=7).items():
+            sql = str(statement.compile(dialect=database.engine.dialect, compile_kwargs={"literal_binds": True}))
+            plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+            assert plan[0].startswith("SEARCH") and "USING" in plan[0], (title, plan)
+            assert not any(step.startswith("SCAN") for step in plan), (title, plan)
