@@ -1550,8 +1550,9 @@ def import_course_data(db: CRMDatabase, *, tables: dict | None = None) -> pd.Dat
     返回每张表导入的行数（列：表、导入行数）。
 
     >>> db = connect(":memory:")
-    >>> import_course_data(db).set_index("表")["导入行数"]["customers"]
-    np.int64(3000)
+    >>> counts = import_course_data(db)
+    >>> dict(zip(counts["表"], counts["导入行数"].tolist()))["customers"]
+    3000
     """
     loaded = {}
     for names in _COURSE_IMPORTS:
@@ -1649,12 +1650,13 @@ def pipeline_report(db: CRMDatabase) -> pd.DataFrame:
     0  初步接触    1   100.0
     1    谈判    1  2100.0
     """
-    statement = (sa.select(opportunities.c.stage, sa.func.coalesce(staff.c.name, "未分配").label("owner"),
+    statement = (sa.select(opportunities.c.stage, staff.c.staff_id, staff.c.name.label("owner"),
                            sa.func.count().label("n"), sa.func.sum(opportunities.c.amount).label("amount"),
                            sa.func.sum(opportunities.c.amount * opportunities.c.probability).label("weighted"))
                  .select_from(opportunities.outerjoin(staff, opportunities.c.owner_id == staff.c.staff_id))
-                 .group_by(opportunities.c.stage, sa.func.coalesce(staff.c.name, "未分配")))
+                 .group_by(opportunities.c.stage, staff.c.staff_id, staff.c.name))
     frame = _read(db, statement)
+    frame["owner"] = frame["owner"].fillna("未分配")
     frame["order"] = frame["stage"].map({s: i for i, s in enumerate(STAGES)})
     frame = frame.sort_values(["order", "owner"]).drop(columns="order").reset_index(drop=True)
     result = pd.DataFrame({"阶段": frame["stage"], "负责人": frame["owner"], "机会数": frame["n"].astype("int64"),

@@ -256,6 +256,7 @@ def test_a_database_that_is_not_a_mini_crm(tmp_path):
     conn.close()
     raises(lambda: connect(path), "不是迷你 CRM 的数据库", "grades", "新的文件名")
     raises(lambda: connect(tmp_path), "文件夹")
+    raises(lambda: connect("nosuchdb://somewhere/crm"), "打不开数据库", "网址")
     raises(lambda: connect(tmp_path / "nope" / "crm.db"), "不存在")
 
 
