@@ -1,0 +1,728 @@
+"""crm_lab.crm, the mini CRM: schema and constraints, every operation, SQL injection, no partial writes,
+backup/restore, the schema-version check and the reports, on SQLite and on a throwaway PostgreSQL server."""
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crm_lab import CRMDataError, crm, load_dataset
+from crm_lab.crm import (
+    STAGE_MOVES,
+    STAGES,
+    TABLES,
+    add_campaign,
+    add_contact,
+    add_customer,
+    add_opportunity,
+    add_order,
+    add_product,
+    add_staff,
+    approve_discount,
+    assign_ticket,
+    backup,
+    campaign_report,
+    connect,
+    customer_360,
+    export,
+    find_customers,
+    import_course_data,
+    log_activity,
+    merge_duplicate_customers,
+    move_opportunity,
+    open_ticket,
+    pipeline_report,
+    query,
+    rate_ticket,
+    read_table,
+    record_response,
+    resolve_ticket,
+    restore,
+    sales_report,
+    setup_company,
+    ticket_report,
+    update_customer,
+)
+from crm_lab.data import read_table as read_file
+from tests.helpers import free_port
+
+PROPERTY = settings(max_examples=25, deadline=None, database=None)
+
+# ---------------------------------------------------------------------------------------------
+# A throwaway PostgreSQL server (skipped where no PostgreSQL binaries are installed)
+# ---------------------------------------------------------------------------------------------
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(Path(p).parts[4]))
+    return Path(found[-1]).parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """initdb + pg_ctl in a temp dir, on 127.0.0.1 only, as the `postgres` user when we are root."""
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        pytest.skip("没有安装 PostgreSQL（/usr/lib/postgresql/*/bin/pg_ctl 不存在）：跳过 PostgreSQL 上的测试。"
+                    "安装方法：apt-get install postgresql（.ci/run 会自动安装）。")
+    pytest.importorskip("psycopg", reason="没有安装 PostgreSQL 驱动 psycopg：pip install 'psycopg[binary]'")
+    folder = Path(tempfile.mkdtemp(prefix="crm-pg-"))
+    data = folder / "data"
+    run_as = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        user = pwd.getpwnam("postgres")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        folder.chmod(0o700)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+
+    def pg(*args):
+        return subprocess.run([*run_as, *args], check=True, capture_output=True, text=True, timeout=120)
+
+    pg(str(bin_dir / "initdb"), "-D", str(data), "-U", "crm", "--auth=trust", "-E", "UTF8", "--locale=C")
+    pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60",
+       "-o", f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off", "start")
+    try:
+        yield f"postgresql+psycopg://crm@127.0.0.1:{port}"
+    finally:
+        pg(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def new_postgres_db(postgres_server):
+    """Make an empty database on the server and return its URL; all of them are dropped at the end."""
+    admin = sa.create_engine(f"{postgres_server}/postgres", isolation_level="AUTOCOMMIT")
+    made = []
+
+    def make() -> str:
+        name = f"crm_test_{next(_counter)}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return f"{postgres_server}/{name}"
+
+    yield make
+    with admin.connect() as conn:
+        for name in made:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _open(backend: str, tmp_path: Path, request) -> str:
+    if backend == "sqlite":
+        return str(tmp_path / "crm.db")
+    return request.getfixturevalue("new_postgres_db")()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """Where a fresh mini CRM database lives, on each backend."""
+    return _open(request.param, tmp_path, request)
+
+
+@pytest.fixture
+def db(url):
+    database = connect(url)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def course(request, tmp_path_factory):
+    """One database per backend with the shipped course data imported, and the import's row counts."""
+    target = _open(request.param, tmp_path_factory.mktemp("course"), request)
+    database = connect(target)
+    counts = import_course_data(database)
+    yield database, counts
+    database.close()
+
+
+@pytest.fixture(scope="module")
+def course_db(course):
+    return course[0]
+
+
+def snapshot(database, tables=TABLES) -> dict[str, pd.DataFrame]:
+    return {name: read_table(database, name) for name in tables}
+
+
+def assert_unchanged(before: dict, database) -> None:
+    after = snapshot(database)
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(after[name], frame, obj=f"table {name}")
+
+
+def raises(call, *fragments):
+    with pytest.raises(CRMDataError) as info:
+        call()
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in: {message}"
+    return message
+
+
+def small_crm(database) -> dict:
+    """A company with staff, two customers, products and one order, as a student builds in 实验一/二."""
+    ids = {"company": setup_company(database, name="晋阳办公家具有限公司", main_products="办公家具",
+                                    discount_threshold=0.15)}
+    ids["manager"] = add_staff(database, name="王经理", role="销售经理")
+    ids["rep"] = add_staff(database, name="小李", role="销售代表")
+    ids["service"] = add_staff(database, name="小赵", role="客服专员")
+    ids["sxu"] = add_customer(database, name="山西大学", city="太原", phone="0351-7010000", owner_id=ids["rep"])
+    ids["nuc"] = add_customer(database, name="中北大学", city="太原", phone="13800138000", email="zb@nuc.edu.cn")
+    ids["chair"] = add_product(database, name="办公椅", price=500, cost=300, category="椅子")
+    ids["desk"] = add_product(database, name="书桌", price=1200, cost=700, category="桌子")
+    ids["order"] = add_order(database, customer_id=ids["sxu"], staff_id=ids["rep"], order_time="2025-03-01 10:00",
+                             lines=[{"product_id": ids["chair"], "quantity": 10},
+                                    {"product_id": ids["desk"], "quantity": 2, "discount": 0.1}])
+    return ids
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema
+# ---------------------------------------------------------------------------------------------
+
+
+def test_schema_tables_version_and_indexes(db):
+    inspector = sa.inspect(db.engine)
+    assert set(inspector.get_table_names()) == set(TABLES)
+    assert read_table(db, "schema_info").set_index("key")["value"]["schema_version"] == str(crm.SCHEMA_VERSION)
+    # every customer_360 query filters on customer_id: each of those tables has an index (or PK) on it
+    for title, statement in crm.customer_360_statements().items():
+        table = statement.get_final_froms()[0]
+        indexed = {tuple(ix["column_names"]) for ix in inspector.get_indexes(table.name)}
+        indexed |= {tuple(inspector.get_pk_constraint(table.name)["constrained_columns"])}
+        indexed |= {tuple(u["column_names"]) for u in inspector.get_unique_constraints(table.name)}
+        assert any(cols[0] == "customer_id" for cols in indexed), f"{title}: no index starts with customer_id"
+    fks = {(fk["referred_table"], tuple(fk["constrained_columns"])) for fk in inspector.get_foreign_keys("orders")}
+    assert ("customers", ("customer_id",)) in fks
+
+
+@pytest.mark.parametrize("statement", [
+    "INSERT INTO customers (kind, name, consent_marketing) VALUES ('外星人', 'x', false)",
+    "INSERT INTO contacts (customer_id, name) VALUES (999, 'x')",
+    "INSERT INTO products (name, price) VALUES ('x', -1)",
+    "INSERT INTO opportunities (customer_id, title, stage, amount, probability, created_at) "
+    "VALUES (1, 'x', '初步接触', -5, 0.1, '2025-01-01')",
+    "INSERT INTO opportunities (customer_id, title, stage, amount, probability, created_at) "
+    "VALUES (1, 'x', '随便', 5, 0.1, '2025-01-01')",
+    "INSERT INTO customers (kind, name, phone, consent_marketing) VALUES ('个人', 'x', '03517010000', false)",
+    "INSERT INTO tickets (customer_id, ticket_type, status, opened_at, rating) "
+    "VALUES (1, '投诉', '已评价', '2025-01-01', 9)",
+    "INSERT INTO company (company_id, name, discount_threshold) VALUES (2, 'x', 0.1)",
+])
+def test_database_constraints_hold_without_the_python_checks(db, statement):
+    """The schema itself refuses bad rows (a student writing SQL by hand bypasses our functions)."""
+    small_crm(db)
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+        conn.execute(sa.text(statement))
+
+
+def test_schema_version_mismatch_and_foreign_database(url):
+    database = connect(url)
+    with database.engine.begin() as conn:
+        conn.execute(crm.schema_info.update().values(value="0"))
+    database.close()
+    raises(lambda: connect(url), "旧版", "版本 0", f"版本 {crm.SCHEMA_VERSION}", "export")
+    engine = sa.create_engine(sa.make_url(url) if "://" in url else f"sqlite:///{url}")
+    with engine.begin() as conn:
+        conn.execute(crm.schema_info.update().values(value=str(crm.SCHEMA_VERSION + 1)))
+    raises(lambda: connect(url), "更新版本", "升级 crm_lab")
+    with engine.begin() as conn:
+        conn.execute(crm.schema_info.update().values(value=str(crm.SCHEMA_VERSION)))
+    connect(url).close()
+    engine.dispose()
+
+
+def test_a_database_that_is_not_a_mini_crm(tmp_path):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE grades (x)")
+    conn.close()
+    raises(lambda: connect(path), "不是迷你 CRM 的数据库", "grades", "新的文件名")
+    raises(lambda: connect(tmp_path), "文件夹")
+    raises(lambda: connect("nosuchdb://somewhere/crm"), "打不开数据库", "网址")
+    raises(lambda: connect(tmp_path / "nope" / "crm.db"), "不存在")
+
+
+# ---------------------------------------------------------------------------------------------
+# Operations
+# ---------------------------------------------------------------------------------------------
+
+
+def test_company_staff_customers_contacts(db):
+    ids = small_crm(db)
+    assert setup_company(db, name="晋阳家具", discount_threshold=0.2) == 1  # second call edits
+    company = read_table(db, "company")
+    assert company["name"].tolist() == ["晋阳家具"] and company["discount_threshold"].tolist() == [0.2]
+    people = read_table(db, "customers").set_index("customer_id")
+    assert people.loc[ids["sxu"], "phone"] == "03517010000"  # only digits are kept
+    assert people.loc[ids["sxu"], "owner_id"] == ids["rep"]
+    contact = add_contact(db, customer_id=ids["sxu"], name="张处长", title="资产处处长", role="决策者")
+    assert read_table(db, "contacts").set_index("contact_id").loc[contact, "role"] == "决策者"
+    update_customer(db, ids["nuc"], city="长治", phone="138-0013-8001", email=None)
+    row = read_table(db, "customers").set_index("customer_id").loc[ids["nuc"]]
+    assert (row["city"], row["phone"]) == ("长治", "13800138001") and pd.isna(row["email"])
+    raises(lambda: update_customer(db, ids["nuc"], colour="red"), "colour", "可以修改的字段")
+    raises(lambda: update_customer(db, ids["nuc"], name=None), "name（客户名称）", "必填")
+
+
+def test_find_customers(db):
+    small_crm(db)
+    add_customer(db, name="Shanxi Water", city="Taiyuan", phone="13900000000")
+    assert find_customers(db, name="大学")["name"].tolist() == ["山西大学", "中北大学"]
+    assert find_customers(db, name="water")["name"].tolist() == ["Shanxi Water"]  # case-insensitive
+    assert find_customers(db, phone="0138")["name"].tolist() == ["中北大学"]
+    assert find_customers(db, phone="7010")["name"].tolist() == ["山西大学"]
+    assert find_customers(db, city="太原", name="中北")["name"].tolist() == ["中北大学"]
+    assert find_customers(db, city="太原", limit=1).shape[0] == 1
+    assert find_customers(db, name="不存在").empty
+    raises(lambda: find_customers(db, limit=0), "limit")
+
+
+def test_merge_duplicate_customers(db):
+    ids = small_crm(db)
+    dup = add_customer(db, name="山西大学（重复录入）", email="office@sxu.edu.cn", phone="0351-7018888")
+    dup2 = add_customer(db, name="山西大学 2")
+    add_contact(db, customer_id=dup, name="刘老师")
+    campaign = add_campaign(db, name="开学季", targeted=10)
+    record_response(db, campaign_id=campaign, customer_id=ids["sxu"])
+    record_response(db, campaign_id=campaign, customer_id=dup)
+    record_response(db, campaign_id=campaign, customer_id=dup2, response="已购买")
+    add_order(db, customer_id=dup, lines=[{"product_id": ids["chair"], "quantity": 1}])
+    tid = open_ticket(db, customer_id=dup2, subject="问发票")
+    moved = merge_duplicate_customers(db, keep_id=ids["sxu"], duplicate_ids=[dup, dup2])
+    assert moved["contacts"] == 1 and moved["orders"] == 1 and moved["tickets"] == 1
+    assert moved["删除的重复回应"] == 2
+    people = read_table(db, "customers")
+    assert set(people["customer_id"]) == {ids["sxu"], ids["nuc"]}
+    kept = people.set_index("customer_id").loc[ids["sxu"]]
+    assert kept["phone"] == "03517010000" and kept["email"] == "office@sxu.edu.cn"  # empty field filled
+    assert read_table(db, "tickets").set_index("ticket_id").loc[tid, "customer_id"] == ids["sxu"]
+    assert (read_table(db, "orders")["customer_id"] == ids["sxu"]).sum() == 2
+    assert read_table(db, "campaign_responses")["customer_id"].tolist() == [ids["sxu"]]
+
+
+def test_opportunity_moves_exhaustively(db):
+    """Every (from, to) pair: allowed exactly when STAGE_MOVES lists it; refused moves change nothing."""
+    ids = small_crm(db)
+    path_to = {"初步接触": [], "需求确认": ["需求确认"], "方案报价": ["需求确认", "方案报价"],
+               "谈判": ["需求确认", "方案报价", "谈判"], "赢单": ["需求确认", "方案报价", "赢单"], "输单": ["输单"]}
+    for start, target in itertools.product(STAGES, STAGES):
+        oid = add_opportunity(db, customer_id=ids["sxu"], title=f"{start}->{target}", amount=1000)
+        for step in path_to[start]:
+            move_opportunity(db, oid, to_stage=step)
+        before = snapshot(db, ["opportunities", "stage_changes"])  # the only tables a move writes to
+        if target in STAGE_MOVES[start]:
+            move_opportunity(db, oid, to_stage=target)
+            row = read_table(db, "opportunities").set_index("opportunity_id").loc[oid]
+            assert row["stage"] == target and row["probability"] == STAGES[target]
+            assert pd.notna(row["closed_at"]) == (target in ("赢单", "输单"))
+        else:
+            raises(lambda oid=oid, target=target: move_opportunity(db, oid, to_stage=target), "不能")
+            assert_unchanged(before, db)
+    history = read_table(db, "stage_changes")
+    assert history.groupby("opportunity_id").size().min() >= 1
+    won = read_table(db, "opportunities").query("stage == '赢单'")["opportunity_id"].iloc[0]
+    raises(lambda: move_opportunity(db, int(won), to_stage="初步接触"), "已经赢单", "最终结果", "add_opportunity")
+
+
+def test_activities_campaigns_and_responses(db):
+    ids = small_crm(db)
+    contact = add_contact(db, customer_id=ids["sxu"], name="张处长", role="决策者")
+    oid = add_opportunity(db, customer_id=ids["sxu"], title="新校区", amount=5e5, owner_id=ids["rep"])
+    aid = log_activity(db, customer_id=ids["sxu"], kind="演示", subject="样品演示", outcome="满意",
+                       contact_id=contact, opportunity_id=oid, staff_id=ids["rep"], happened_at="2025-03-02 09:30")
+    row = read_table(db, "activities").set_index("activity_id").loc[aid]
+    assert row["kind"] == "演示" and row["happened_at"] == pd.Timestamp("2025-03-02 09:30")
+    raises(lambda: log_activity(db, customer_id=ids["nuc"], kind="电话", subject="x", contact_id=contact),
+           "contact_id", "属于客户")
+    raises(lambda: log_activity(db, customer_id=ids["nuc"], kind="飞鸽传书", subject="x"), "kind（活动方式）", "电话")
+    camp = add_campaign(db, name="教师节", targeted=20, cost=100, start_date="2025-09-01", end_date="2025-09-10")
+    record_response(db, campaign_id=camp, customer_id=ids["nuc"], response="不感兴趣")
+    raises(lambda: record_response(db, campaign_id=camp, customer_id=ids["nuc"]), "已经记录过")
+    raises(lambda: add_campaign(db, name="教师节"), "已经存在")
+    raises(lambda: add_campaign(db, name="反了", start_date="2025-09-10", end_date="2025-09-01"), "早于")
+
+
+def test_orders_and_discount_approval(db):
+    ids = small_crm(db)
+    order = read_table(db, "orders").set_index("order_id").loc[ids["order"]]
+    assert order["status"] == "已完成" and order["amount"] == 10 * 500 + 2 * 1200 * 0.9  # 0.1 <= threshold 0.15
+    lines = read_table(db, "order_lines")
+    assert lines["line_amount"].sum() == order["amount"] and lines["line_no"].tolist() == [1, 2]
+    big = add_order(db, customer_id=ids["nuc"], staff_id=ids["rep"],
+                    lines=[{"product_id": ids["desk"], "quantity": 5, "discount": 0.2, "unit_price": 1100}])
+    assert read_table(db, "orders").set_index("order_id").loc[big, "status"] == "待审批"
+    pending = read_table(db, "approvals").set_index("order_id").loc[big]
+    assert (pending["status"], pending["discount"], pending["threshold"]) == ("待审批", 0.2, 0.15)
+    raises(lambda: approve_discount(db, order_id=big, approver_id=ids["rep"]), "销售代表", "不能审批")
+    raises(lambda: approve_discount(db, order_id=ids["order"], approver_id=ids["manager"]), "不需要审批")
+    approve_discount(db, order_id=big, approver_id=ids["manager"], approve=False, comment="折扣太大")
+    assert read_table(db, "orders").set_index("order_id").loc[big, "status"] == "已取消"
+    assert read_table(db, "approvals")["status"].tolist() == ["已驳回"]
+    raises(lambda: approve_discount(db, order_id=big, approver_id=ids["manager"]), "已经审批过")
+
+
+def test_ticket_life_cycle_and_wrong_order(db):
+    ids = small_crm(db)
+    tid = open_ticket(db, customer_id=ids["sxu"], subject="椅子坏了", ticket_type="投诉", order_id=ids["order"],
+                      opened_at="2025-03-05 09:00")
+    raises(lambda: resolve_ticket(db, tid), "待处理", "不能解决")
+    raises(lambda: rate_ticket(db, tid, rating=5), "待处理")
+    assign_ticket(db, tid, staff_id=ids["service"], at="2025-03-05 09:30")
+    raises(lambda: resolve_ticket(db, tid, at="2025-03-05 08:00"), "早于")
+    resolve_ticket(db, tid, resolution="上门更换", at="2025-03-05 15:00")
+    raises(lambda: assign_ticket(db, tid, staff_id=ids["service"]), "已解决")
+    raises(lambda: rate_ticket(db, tid, rating=6), "1 到 5")
+    rate_ticket(db, tid, rating=4, at="2025-03-06 10:00")
+    raises(lambda: rate_ticket(db, tid, rating=5), "已评价")
+    row = read_table(db, "tickets").set_index("ticket_id").loc[tid]
+    assert (row["status"], row["rating"], row["assignee_id"]) == ("已评价", 4, ids["service"])
+    assert row["resolved_at"] - row["opened_at"] == pd.Timedelta(hours=6)
+    raises(lambda: open_ticket(db, customer_id=ids["nuc"], subject="x", order_id=ids["order"]), "属于客户")
+
+
+# ---------------------------------------------------------------------------------------------
+# Failures leave nothing half-written
+# ---------------------------------------------------------------------------------------------
+
+LONG = "长" * 501
+
+
+def failing_calls(ids):
+    return {
+        "duplicate phone": (lambda db: add_customer(db, name="山大", phone="0351 701 0000"), ["phone", "已经属于客户"]),
+        "duplicate phone on update": (lambda db: update_customer(db, ids["nuc"], phone="03517010000"), ["phone"]),
+        "bad phone": (lambda db: add_customer(db, name="x", phone="电话号码"), ["phone（电话）", "11 位手机号"]),
+        "broken customer ref": (lambda db: add_contact(db, customer_id=999, name="x"), ["customer_id", "999"]),
+        "broken owner ref": (lambda db: add_customer(db, name="x", owner_id=77), ["owner_id", "77"]),
+        "broken product in 2nd line": (lambda db: add_order(db, customer_id=ids["sxu"], lines=[
+            {"product_id": ids["chair"], "quantity": 1}, {"product_id": 555, "quantity": 1}]), ["第 2 行", "555"]),
+        "zero quantity": (lambda db: add_order(db, customer_id=ids["sxu"], lines=[
+            {"product_id": ids["chair"], "quantity": 0}]), ["quantity（数量）", "大于 0"]),
+        "negative opportunity amount": (lambda db: add_opportunity(db, customer_id=ids["sxu"], title="x",
+                                                                   amount=-1), ["amount", "负数"]),
+        "negative price": (lambda db: add_product(db, name="x", price=-3), ["price（标价）", "负数"]),
+        "negative campaign cost": (lambda db: add_campaign(db, name="x", cost=-3), ["cost（活动费用）", "负数"]),
+        "over-long remark": (lambda db: add_customer(db, name="x", remark=LONG), ["remark（备注）", "501", "最多 500"]),
+        "over-long name on update": (lambda db: update_customer(db, ids["sxu"], name=LONG), ["name（客户名称）"]),
+        "over-long outcome": (lambda db: log_activity(db, customer_id=ids["sxu"], kind="电话", subject="x",
+                                                      outcome=LONG), ["outcome（结果）"]),
+        "bad kind": (lambda db: add_customer(db, name="x", kind="公司"), ["kind（客户类型）", "个人 / 企业"]),
+        "bad buying role": (lambda db: add_contact(db, customer_id=ids["sxu"], name="x", role="老板"),
+                            ["role（采购角色）", "决策者"]),
+        "bad date": (lambda db: add_customer(db, name="x", registered_at="去年"), ["registered_at", "日期"]),
+        "text amount": (lambda db: add_product(db, name="x", price="12元"), ["price（标价）", "数字"]),
+        "merge with missing id": (lambda db: merge_duplicate_customers(db, keep_id=ids["sxu"],
+                                                                       duplicate_ids=[ids["nuc"], 404]), ["404"]),
+        "merge keep into itself": (lambda db: merge_duplicate_customers(db, keep_id=ids["sxu"],
+                                                                        duplicate_ids=[ids["sxu"]]), ["keep_id"]),
+        "discount of 100%": (lambda db: add_order(db, customer_id=ids["sxu"], lines=[
+            {"product_id": ids["chair"], "quantity": 1, "discount": 1}]), ["discount（折扣率）"]),
+        "missing required name": (lambda db: add_staff(db, name="  "), ["name（员工姓名）", "必填"]),
+        "bad threshold": (lambda db: setup_company(db, name="x", discount_threshold=1.5), ["discount_threshold"]),
+        "import twice": (lambda db: import_course_data(db), ["已经导入过"]),
+    }
+
+
+@pytest.mark.parametrize("case", list(failing_calls({k: 0 for k in ["sxu", "nuc", "chair"]})))
+def test_each_failure_writes_nothing(db, case):
+    ids = small_crm(db)
+    if case == "import twice":
+        add_customer(db, name="已导入", code="C00001")
+    call, fragments = failing_calls(ids)[case]
+    before = snapshot(db)
+    raises(lambda: call(db), *fragments)
+    assert_unchanged(before, db)
+
+
+def test_a_failure_after_earlier_writes_rolls_everything_back(db):
+    """import_course_data fails on the order lines, after customers, products and orders were inserted."""
+    small_crm(db)
+    tables = {name: load_dataset(name) for name in
+              ("shop_customers", "shop_products", "shop_orders", "shop_order_lines", "shop_tickets")}
+    lines = tables["shop_order_lines"].copy()
+    lines.loc[40000, "product_id"] = "P-GONE"
+    tables["shop_order_lines"] = lines
+    before = snapshot(db)
+    raises(lambda: import_course_data(db, tables=tables), "shop_order_lines", "P-GONE", "40000")
+    assert_unchanged(before, db)
+
+
+def test_read_only_database(tmp_path):
+    path = tmp_path / "shared.db"
+    with connect(path) as database:
+        small_crm(database)
+    readonly = connect(path, read_only=True)
+    before = snapshot(readonly)
+    raises(lambda: add_customer(readonly, name="x"), "只读", "什么都没有写入")
+    raises(lambda: update_customer(readonly, 1, city="北京"), "只读")
+    assert_unchanged(before, readonly)
+    readonly.close()
+    raises(lambda: connect(tmp_path / "missing.db", read_only=True), "必须已经存在")
+
+
+def test_locked_database(tmp_path):
+    path = tmp_path / "crm.db"
+    with connect(path) as database:
+        small_crm(database)
+    database = connect(path, timeout=0.1)
+    before = snapshot(database)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        raises(lambda: add_customer(database, name="x"), "锁住", "关掉")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert_unchanged(before, database)
+    add_customer(database, name="解锁后可以写")
+    database.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL injection
+# ---------------------------------------------------------------------------------------------
+
+PAYLOADS = ["x'); DROP TABLE customers; --", "' OR '1'='1", "'; DELETE FROM orders; --", "%", "_",
+            "\" OR \"\"=\"", "1; UPDATE staff SET role='管理员'", "Robert'); DROP TABLE contacts;--"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_sql_injection_is_stored_as_text(db, payload):
+    ids = small_crm(db)
+    tables_before = set(sa.inspect(db.engine).get_table_names())
+    counts_before = {name: len(frame) for name, frame in snapshot(db).items()}
+    cid = add_customer(db, name=payload, city=payload, district=payload, address=payload, organisation=payload,
+                       industry=payload, channel=payload, member_level=payload[:20], remark=payload, code=payload[:20])
+    update_customer(db, cid, address=payload + "!")
+    add_contact(db, customer_id=cid, name=payload, title=payload, remark=payload)
+    add_product(db, name=payload, category=payload, price=1)
+    oid = add_opportunity(db, customer_id=cid, title=payload, next_step=payload)
+    move_opportunity(db, oid, to_stage="需求确认", next_step=payload)
+    log_activity(db, customer_id=cid, kind="电话", subject=payload, outcome=payload)
+    add_campaign(db, name=payload, channel=payload)
+    tid = open_ticket(db, customer_id=cid, subject=payload, reason=payload[:20])
+    assign_ticket(db, tid, staff_id=ids["service"])
+    resolve_ticket(db, tid, resolution=payload)
+    add_staff(db, name=payload[:50])
+
+    assert set(sa.inspect(db.engine).get_table_names()) == tables_before
+    after = snapshot(db)
+    for name, expected in {"customers": 1, "contacts": 1, "products": 1, "opportunities": 1, "activities": 1,
+                           "campaigns": 1, "tickets": 1, "staff": 1, "orders": 0, "order_lines": 0}.items():
+        assert len(after[name]) == counts_before[name] + expected, name
+    assert after["staff"]["role"].tolist() == ["销售经理", "销售代表", "客服专员", "销售代表"]
+    stored = after["customers"].set_index("customer_id").loc[cid]
+    assert stored["name"] == payload and stored["remark"] == payload and stored["address"] == payload + "!"
+    assert after["tickets"]["resolution"].tolist() == [payload]
+    # the search finds exactly the customers whose name really contains the payload
+    all_names = after["customers"]["name"]
+    expected = all_names[all_names.str.lower().str.contains(payload.lower(), regex=False)].tolist()
+    assert find_customers(db, name=payload)["name"].tolist() == expected == [payload]
+    assert find_customers(db, city=payload)["customer_id"].tolist() == [cid]
+    assert find_customers(db, phone="' OR '1'='1").empty  # only the digits "11" are searched for
+    assert find_customers(db, phone="138-0013-8000 ' OR ''='")["customer_id"].tolist() == [ids["nuc"]]
+
+
+def test_query_runs_only_selects_with_bound_parameters(db):
+    small_crm(db)
+    assert query(db, "SELECT name FROM customers WHERE name = :n", n="' OR '1'='1").empty
+    assert query(db, "SELECT count(*) AS n FROM customers")["n"].tolist() == [2]
+    raises(lambda: query(db, "DROP TABLE customers"), "只执行查询", "DROP")
+    raises(lambda: query(db, "SELECT * FROM no_such_table"), "SQL 语句有错")
+    assert "customers" in sa.inspect(db.engine).get_table_names()
+
+
+# ---------------------------------------------------------------------------------------------
+# Backup, restore, export
+# ---------------------------------------------------------------------------------------------
+
+
+def test_backup_and_restore_give_the_same_data(tmp_path):
+    database = connect(tmp_path / "crm.db")
+    ids = small_crm(database)
+    add_contact(database, customer_id=ids["sxu"], name="张处长", role="决策者")
+    saved = snapshot(database)
+    path = backup(database, tmp_path / "备份.db")
+    raises(lambda: backup(database, path), "已经存在")
+    with connect(path) as copy:
+        assert_unchanged(saved, copy)
+    update_customer(database, ids["sxu"], name="改坏了")
+    add_customer(database, name="多出来的")
+    restore(database, path)
+    assert_unchanged(saved, database)
+    database.close()
+    raises(lambda: restore(connect(":memory:"), tmp_path / "nope.db"), "找不到备份文件")
+
+
+def test_backup_is_sqlite_only(url, db):
+    if "://" in url:
+        raises(lambda: backup(db, Path(tempfile.gettempdir()) / "never.db"), "只用于 SQLite", "pg_dump")
+    else:
+        assert backup(db, Path(url).with_name("b.db")).exists()
+
+
+def test_export_csv_with_bom_and_excel(db, tmp_path):
+    small_crm(db)
+    csv_path = export(db, "customers", tmp_path / "客户.csv")
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")
+    back = read_file(csv_path)
+    assert back.attrs["encoding"] == "UTF-8 (BOM)"
+    assert back["name"].tolist() == read_table(db, "customers")["name"].tolist()
+    xlsx = export(db, "order_lines", tmp_path / "明细.xlsx")
+    assert read_file(xlsx)["line_amount"].sum() == read_table(db, "order_lines")["line_amount"].sum()
+    raises(lambda: export(db, "customers; DROP TABLE x", tmp_path / "a.csv"), "没有名为")
+    raises(lambda: export(db, "customers", tmp_path / "a.pdf"), ".csv 或 .xlsx")
+
+
+# ---------------------------------------------------------------------------------------------
+# Course data and reports, checked against plain pandas on the shipped tables
+# ---------------------------------------------------------------------------------------------
+
+
+def test_import_counts(course):
+    course_db, counts = course
+    counts = counts.set_index("表")["导入行数"]
+    for table, dataset in [("customers", "shop_customers"), ("products", "shop_products"), ("orders", "shop_orders"),
+                           ("order_lines", "shop_order_lines"), ("tickets", "shop_tickets")]:
+        assert counts[table] == len(load_dataset(dataset))
+        assert len(read_table(course_db, table)) == counts[table]
+
+
+def test_sales_report_matches_pandas(course_db):
+    shop = load_dataset("shop_orders")
+    done = shop[shop["status"] == "已完成"]
+    by_month = sales_report(course_db, by="month")
+    expected = done.groupby(done["order_time"].dt.strftime("%Y-%m"))["amount"].agg(["size", "sum"])
+    assert by_month["月份"].tolist() == expected.index.tolist()
+    assert by_month["订单数"].tolist() == expected["size"].tolist()
+    assert by_month["销售额"].to_numpy() == pytest.approx(expected["sum"].to_numpy(), abs=0.01)
+    assert by_month.attrs["report"]["排除的订单"] == shop["status"].value_counts().drop("已完成").to_dict()
+
+    lines = load_dataset("shop_order_lines").merge(done[["order_id"]], on="order_id")
+    lines = lines.merge(load_dataset("shop_products"), on="product_id")
+    expected = lines.groupby("product_name")["line_amount"].sum().sort_values(ascending=False)
+    by_product = sales_report(course_db, by="product").set_index("商品")
+    assert by_product["销售额"].to_numpy() == pytest.approx(expected.to_numpy(), abs=0.01)
+    assert by_product["件数"].sum() == lines["quantity"].sum()
+
+    by_customer = sales_report(course_db, by="customer")
+    expected = done.groupby("customer_id")["amount"].sum()
+    codes = read_table(course_db, "customers").set_index("customer_id")["code"]
+    got = by_customer.set_index(by_customer["客户编号"].map(codes))["销售额"]
+    pd.testing.assert_series_equal(got.sort_index(), expected.round(2).sort_index(), check_names=False, atol=0.01)
+
+
+def test_ticket_report_matches_pandas(course_db):
+    shop = load_dataset("shop_tickets")
+    shop["hours"] = (shop["resolved_at"] - shop["opened_at"]).dt.total_seconds() / 3600
+    expected = shop.groupby("ticket_type", observed=True).agg(n=("hours", "size"), mean=("hours", "mean"),
+                                                              median=("hours", "median"), rating=("rating", "mean"))
+    got = ticket_report(course_db).set_index("工单类型")
+    assert got.index.tolist() == sorted(expected.index.astype(str))
+    expected = expected.set_axis(expected.index.astype(str)).loc[got.index]
+    assert got["工单数"].tolist() == expected["n"].tolist()
+    assert got["平均解决时长（小时）"].to_numpy() == pytest.approx(expected["mean"].to_numpy(), abs=0.006)
+    assert got["解决时长中位数（小时）"].to_numpy() == pytest.approx(expected["median"].to_numpy(), abs=0.006)
+    assert got["平均满意度"].to_numpy() == pytest.approx(expected["rating"].to_numpy(), abs=0.006)
+    by_reason = ticket_report(course_db, by="reason")
+    assert by_reason["工单数"].sum() == len(shop)
+    raises(lambda: ticket_report(course_db, by="colour"), "by 只能是")
+
+
+def test_customer_360_matches_pandas(course_db):
+    orders = load_dataset("shop_orders")
+    code = orders["customer_id"].value_counts().index[0]  # the busiest customer
+    customer_id = int(find_customers(course_db, name=None).set_index("code").loc[code, "customer_id"])
+    view = customer_360(course_db, customer_id)
+    assert view["客户资料"]["code"].tolist() == [code]
+    mine = orders[orders["customer_id"] == code]
+    assert len(view["订单"]) == len(mine)
+    assert view["订单"]["amount"].sum() == pytest.approx(mine["amount"].sum())
+    assert view["订单"]["order_time"].is_monotonic_decreasing
+    tickets = load_dataset("shop_tickets")
+    assert len(view["服务工单"]) == (tickets["customer_id"] == code).sum()
+    raises(lambda: customer_360(course_db, 10**6), "没有编号为 1000000 的客户")
+
+
+def test_pipeline_and_campaign_reports_match_pandas(db):
+    ids = small_crm(db)
+    rows = [(ids["sxu"], 1000, "初步接触", ids["rep"]), (ids["sxu"], 3000, "谈判", ids["rep"]),
+            (ids["nuc"], 2000, "谈判", ids["manager"]), (ids["nuc"], 500, "初步接触", None),
+            (ids["nuc"], 800, "初步接触", ids["rep"])]
+    for customer, amount, stage, owner in rows:
+        add_opportunity(db, customer_id=customer, title="x", amount=amount, stage=stage, owner_id=owner)
+    frame = pd.DataFrame(rows, columns=["c", "amount", "stage", "owner"])
+    frame["owner"] = frame["owner"].map({ids["rep"]: "小李", ids["manager"]: "王经理"}).fillna("未分配")
+    frame["weighted"] = frame["amount"] * frame["stage"].map(STAGES)
+    expected = frame.groupby(["stage", "owner"]).agg(n=("amount", "size"), amount=("amount", "sum"),
+                                                    weighted=("weighted", "sum"))
+    got = pipeline_report(db).set_index(["阶段", "负责人"])
+    assert got.index.get_level_values(0).tolist() == ["初步接触", "初步接触", "谈判", "谈判"]
+    expected = expected.loc[got.index]
+    assert got["机会数"].tolist() == expected["n"].tolist()
+    assert got["加权金额"].to_numpy() == pytest.approx(expected["weighted"].to_numpy())
+
+    camp = add_campaign(db, name="开学季", targeted=4, cost=200)
+    free = add_campaign(db, name="免费推送", targeted=0, cost=0)
+    record_response(db, campaign_id=camp, customer_id=ids["sxu"], response="已购买")
+    record_response(db, campaign_id=camp, customer_id=ids["nuc"], response="不感兴趣")
+    add_order(db, customer_id=ids["sxu"], campaign_id=camp, lines=[{"product_id": ids["chair"], "quantity": 1}])
+    add_order(db, customer_id=ids["sxu"], campaign_id=camp,  # pending approval: not counted as revenue
+              lines=[{"product_id": ids["chair"], "quantity": 1, "discount": 0.5}])
+    report = campaign_report(db).set_index("活动编号")
+    assert report.loc[camp, "回应客户数"] == 1 and report.loc[camp, "回应率"] == 0.25
+    assert report.loc[camp, "销售额"] == 500 and report.loc[camp, "ROI"] == (500 - 200) / 200
+    assert pd.isna(report.loc[free, "回应率"]) and pd.isna(report.loc[free, "ROI"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Property: any sequence of stage moves keeps the pipeline consistent
+# ---------------------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(moves=st.lists(st.sampled_from(list(STAGES)), max_size=8))
+def test_random_stage_moves_follow_the_rules(moves):
+    database = connect(":memory:")
+    oid = add_opportunity(database, customer_id=add_customer(database, name="x"), title="y", amount=100)
+    stage = "初步接触"
+    for target in moves:
+        if target in STAGE_MOVES[stage]:
+            move_opportunity(database, oid, to_stage=target)
+            stage = target
+        else:
+            with pytest.raises(CRMDataError):
+                move_opportunity(database, oid, to_stage=target)
+    row = read_table(database, "opportunities").iloc[0]
+    history = read_table(database, "stage_changes")
+    assert row["stage"] == stage == history["to_stage"].iloc[-1]
+    assert history["from_stage"].iloc[1:].tolist() == history["to_stage"].iloc[:-1].tolist()
+    assert row["probability"] == STAGES[stage]
+    database.close()
+
+
+def test_customer_360_queries_use_indexes_on_sqlite(tmp_path):
+    with connect(tmp_path / "crm.db") as database, database.engine.connect() as conn:
+        for title, statement in crm.customer_360_statements(customer_id=7).items():
+            sql = str(statement.compile(dialect=database.engine.dialect, compile_kwargs={"literal_binds": True}))
+            plan = [row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+            assert plan[0].startswith("SEARCH") and "USING" in plan[0], (title, plan)
+            assert not any(step.startswith("SCAN") for step in plan), (title, plan)
