@@ -145,6 +145,9 @@ def test_load_dataset_matches_schema(name):
     schema = SCHEMAS[name]
     table = load_dataset(name)
     assert list(table.columns) == schema.column_names
+    if schema.raw:  # kept as exported on purpose: every column is text, nothing is converted
+        assert all(pd.api.types.is_string_dtype(table[c]) for c in table.columns)
+        return
     for column in schema.columns:
         values = table[column.name]
         if column.dtype == "category":
@@ -152,6 +155,8 @@ def test_load_dataset_matches_schema(name):
             assert list(values.cat.categories) == list(column.values)
         else:
             expected = {"int": "i", "float": "f", "date": "M", "datetime": "M", "bool": "b", "str": "OTU"}
+            if column.dtype == "int" and values.isna().any():  # the dictionary says: read as float when empty
+                expected["int"] = "f"
             assert values.dtype.kind in expected[column.dtype], (column.name, values.dtype)
         if not column.nullable:
             assert not values.isna().any(), column.name
