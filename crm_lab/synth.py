@@ -349,7 +349,8 @@ def _table_section(name: str, table: pd.DataFrame) -> list[str]:
         lines.append(f"- 读取：`load_dataset(\"{name}\")`")
     lines += ["", "| 列名 | 类型 | 单位 | 含义 | 示例 |", "|---|---|---|---|---|"]
     for col in schema.columns:
-        example = table[col.name].dropna().iloc[0]
+        # 原样保留的练习文件不给示例：随便挑一个值就可能把要学生自己发现的问题说出来
+        example = "—" if schema.raw else table[col.name].dropna().iloc[0]
         meaning = col.meaning
         if col.values:
             meaning += f"。取值：{' / '.join(col.values)}"

@@ -80,6 +80,18 @@ def _count(base: int, scale: float, minimum: int = 10) -> int:
     return max(minimum, int(round(base * scale)))
 
 
+def _unique_name(draw, used: set[str], number: int) -> str:
+    """抽一个还没用过的公司名；抽了 20 次都重名（规模很大时）就在后面加编号。"""
+    for _ in range(20):
+        name = draw()
+        if name not in used:
+            break
+    else:
+        name = f"{name}{number}"
+    used.add(name)
+    return name
+
+
 def _frame(rows, schema) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=schema.column_names)
     for column in schema.columns:
@@ -181,8 +193,8 @@ def messy_customer_tables(customers: pd.DataFrame, *, n: int = 400,
     >>> len(tables["messy_customers_clean"]), len(tables["messy_customers"]) > 100
     (100, True)
     """
-    if not 60 <= n <= len(customers):
-        raise ValueError(f"n 必须在 60 到 {len(customers)}（客户数）之间，收到的是 {n}")
+    if not 20 <= n <= len(customers):
+        raise ValueError(f"n 必须在 20 到 {len(customers)}（客户数）之间，收到的是 {n}")
     rng = np.random.default_rng(seed)
     picked = np.sort(rng.choice(len(customers), size=n, replace=False))
     clean = customers.iloc[picked].reset_index(drop=True)
@@ -276,8 +288,9 @@ _MFG_CITIES = {"华南": ["广州", "深圳", "佛山", "东莞", "南宁", "海
                "华东": ["上海", "杭州", "南京", "苏州", "宁波"],
                "华北": ["北京", "天津", "石家庄", "太原"], "华中": ["武汉", "长沙", "郑州", "南昌"],
                "西南": ["成都", "重庆", "昆明", "贵阳"]}
-# 各大区每年的增长率（埋好的地区差异）
-_MFG_GROWTH = {"华南": 0.08, "华东": 0.22, "华北": -0.02, "华中": 0.04, "西南": -0.15}
+# 埋好的地区差异，各大区的：(每家经销商进货额每年的增长率, 老经销商三年内离开的概率, 新经销商所占比例)
+_MFG_REGION_TRENDS = {"华南": (0.08, 0.25, 0.12), "华东": (0.25, 0.12, 0.35), "华北": (-0.05, 0.3, 0.08),
+                      "华中": (0.04, 0.25, 0.12), "西南": (-0.15, 0.45, 0.05)}
 _MFG_UNIT_PRICES = {"家用空调": 2600.0, "商用空调": 9800.0, "空气净化器": 1500.0, "新风系统": 6500.0}
 _MFG_DECLINE_DAYS = 270  # 离开前这么多天里，进货越来越少
 
@@ -285,7 +298,8 @@ _MFG_DECLINE_DAYS = 270  # 离开前这么多天里，进货越来越少
 def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str, pd.DataFrame]:
     """生成制造业案例的三张表：经销商、进货订单、服务请求。
 
-    埋好的规律：约五分之一的经销商在三年里终止合作，离开前 9 个月进货逐月减少；华东增长、西南下滑；
+    埋好的规律：约四分之一的经销商在三年里终止合作，离开前 9 个月进货逐月减少；华东增长（每家进货增加、
+    新经销商多、离开的少），西南下滑（每家进货减少、离开的多）；
     2025 年上线网上服务平台后，响应时间大大缩短，响应越快满意度越高。
 
     >>> sorted(manufacturing_tables(scale=0.2))
@@ -294,17 +308,19 @@ def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str,
     _check_scale(scale)
     rng = np.random.default_rng(seed)
     dealers, orders, requests = [], [], []
+    names: set[str] = set()
     for k in range(_count(100, scale)):
         dealer_id = f"D{k + 1:03d}"
         region = str(rng.choice(MFG_REGIONS, p=[0.3, 0.25, 0.15, 0.15, 0.15]))
         city = str(rng.choice(_MFG_CITIES[region]))
         first_tier = rng.random() < 0.3
-        if rng.random() < 0.85:
+        growth, leave_p, new_share = _MFG_REGION_TRENDS[region]
+        if rng.random() >= new_share:
             since = date(2012, 1, 1) + timedelta(days=int(rng.integers(0, (date(2023, 6, 30) - date(2012, 1, 1)).days)))
         else:
             since = MFG_START + timedelta(days=int(rng.integers(0, 800)))
         left_at = None
-        if since < date(2024, 3, 1) and rng.random() < 0.3:
+        if since < date(2024, 3, 1) and rng.random() < leave_p:
             left_at = date(2024, 9, 1) + timedelta(days=int(rng.integers(0, 667)))  # 到 2026-06-30 为止
         end = left_at or MFG_END
         per_order = float(rng.lognormal(np.log(60000 if first_tier else 18000), 0.35))
@@ -314,9 +330,9 @@ def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str,
         day = max(since, MFG_START) + timedelta(days=int(rng.integers(0, gap)))
         while day < end:
             years = (day - MFG_START).days / 365.25
-            factor = (1 + _MFG_GROWTH[region]) ** years
+            factor = (1 + growth) ** years
             if left_at is not None and (left_at - day).days < _MFG_DECLINE_DAYS:
-                factor *= 0.25 + 0.75 * (left_at - day).days / _MFG_DECLINE_DAYS
+                factor *= 0.1 + 0.9 * (left_at - day).days / _MFG_DECLINE_DAYS
             line = str(rng.choice(lines, p=line_p))
             unit = _MFG_UNIT_PRICES[line]
             quantity = max(1, int(round(per_order * factor * rng.lognormal(0, 0.3) / unit)))
@@ -338,7 +354,8 @@ def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str,
             requests.append((dealer_id, opened, channel,
                              str(rng.choice(["技术支持", "配件申请", "退换货", "订单查询"], p=[0.35, 0.3, 0.1, 0.25])),
                              hours, satisfaction))
-        dealers.append((dealer_id, f"{city}{_dealer_word(rng)}", region, city,
+        name = _unique_name(lambda c=city: f"{c}{_dealer_word(rng)}", names, k + 1)
+        dealers.append((dealer_id, name, region, city,
                         "一级经销商" if first_tier else "二级经销商", since, left_at))
     requests.sort(key=lambda r: r[1])
     requests = [(f"SR{i + 1:05d}", *r) for i, r in enumerate(requests)]
@@ -508,6 +525,7 @@ def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[st
     industries = ("电商", "制造", "零售", "医药", "食品")
     destinations = list(_LOGISTICS_DESTINATIONS)
     customers, shipments = [], []
+    names: set[str] = set()
     for k in range(_count(300, scale)):
         customer_id = f"LC{k + 1:04d}"
         industry = str(rng.choice(industries, p=[0.35, 0.25, 0.2, 0.08, 0.12]))
@@ -539,7 +557,8 @@ def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[st
         logit = 2.4 - 7.0 * late_rate - 0.7 * complaints + rng.normal(0, 0.5)
         renewed = bool(rng.random() < 1 / (1 + np.exp(-logit)))
         since = date(2016, 1, 1) + timedelta(days=int(rng.integers(0, (date(2024, 12, 31) - date(2016, 1, 1)).days)))
-        name = f"{rng.choice(_LOGISTICS_CITIES)}{rng.choice(_LOGISTICS_NAMES)}{industry}有限公司"
+        name = _unique_name(lambda i=industry: f"{rng.choice(_LOGISTICS_CITIES)}{rng.choice(_LOGISTICS_NAMES)}{i}"
+                            f"{rng.choice(['有限公司', '股份有限公司', '集团有限公司'])}", names, k + 1)
         customers.append((customer_id, name, industry, str(rng.choice(_LOGISTICS_CITIES)), since, renewed))
     shipments.sort(key=lambda s: s[1])
     shipments = [(f"YD{i + 1:06d}", *s) for i, s in enumerate(shipments)]
@@ -652,9 +671,9 @@ def case_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
     end = pd.Timestamp(MFG_END) + pd.Timedelta(days=1)
     figures["mfg_leavers"] = len(leavers)
     left = zip(leavers["dealer_id"], leavers["left_at"], strict=True)
-    figures["mfg_leaver_ratio"] = float(np.nanmean(
+    figures["mfg_leaver_ratio"] = float(np.nanmedian(
         [_last_half_year_ratio(by_dealer.get(d, empty), pd.Timestamp(t)) for d, t in left]))
-    figures["mfg_stayer_ratio"] = float(np.nanmean(
+    figures["mfg_stayer_ratio"] = float(np.nanmedian(
         [_last_half_year_ratio(by_dealer.get(d, empty), end) for d in stayers["dealer_id"]]))
     yearly = orders.merge(dealers[["dealer_id", "region"]]).assign(
         year=lambda t: (t["order_date"] - pd.Timestamp(MFG_START)).dt.days // 365)
@@ -734,7 +753,7 @@ def case_teacher_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
         "## 模块七：行业案例里埋好的规律",
         "",
         f"- **制造业（mfg_*）**：{f['mfg_leavers']} 家经销商在三年里终止合作；它们离开前最后 6 个月的进货额"
-        f"平均只有再往前 6 个月的 {f['mfg_leaver_ratio']:.0%}（仍在合作的经销商最后 6 个月 ÷ 前 6 个月平均 "
+        f"只有再往前 6 个月的 {f['mfg_leaver_ratio']:.0%}（各家比值的中位数；仍在合作的经销商最后 6 个月 ÷ 前 6 个月 "
         f"{f['mfg_stayer_ratio']:.0%}），所以“进货连续减少”是流失预警信号。地区差异（第三年 ÷ 第一年的进货额 − 1）："
         f"{growth}。客户服务 E 化：2025 年 1 月上线网上服务平台后，服务请求响应时间的中位数从 "
         f"{f['mfg_response_before']:.1f} 小时降到 {f['mfg_response_after']:.1f} 小时，"
