@@ -16,6 +16,9 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+from sklearn.preprocessing import StandardScaler
 
 from crm_lab.schema import (
     AIRLINE_MEMBERS,
@@ -115,6 +118,8 @@ _AGE_RANGES = {"18-22": (18, 22), "23-30": (23, 30), "31-40": (31, 40), "41-50":
 _DATE_STYLES = {"serial": 3, "compact": 30, "chinese": 45, "slash": 70}
 _PHONE_STYLES = {"spaces": 30, "dashes": 35, "plus86": 20, "fullwidth": 15}
 _NAME_STYLES = {"ascii_space": 20, "fullwidth_space": 10}
+_CITY_STYLES = {"shi": 60, "pinyin": 60}
+_DISTRICT_STYLES = {"short": 80}
 _MISSING = {"性别": 8, "年龄": 8, "城市": 6, "注册渠道": 6, "注册日期": 5, "手机号": 10}
 _EXACT_DUPLICATES = 10
 _NEAR_DUPLICATES = 15
@@ -149,28 +154,36 @@ def _format_name(name: str, style: str) -> str:
     return name
 
 
-def _styles(rng, n: int, counts: dict[str, int], default: str) -> list[str]:
+def _styles(rng, n: int, counts: dict[str, int], default: str, *, avoid=()) -> list[str]:
+    """给 n 行分配写法：``counts`` 里每种写法各占若干行（不落在 ``avoid`` 的行上），其余行用 ``default``。"""
+    styles = [default] * n
+    avoid = set(avoid)
+    free = [int(i) for i in rng.permutation(n) if i not in avoid]
     labels = [style for style, k in counts.items() for _ in range(k)]
-    labels += [default] * (n - len(labels))
-    return [labels[i] for i in rng.permutation(n)]
+    for i, style in zip(free, labels, strict=False):
+        styles[i] = style
+    return styles
 
 
-def _messy_row(truth: dict, date_style: str, phone_style: str, name_style: str, rng) -> dict[str, str]:
-    city = truth["city"]
-    if rng.random() < 0.35:
-        city = str(rng.choice(_CITY_SPELLINGS[city]))
-    district = truth["district"]
-    if district.endswith("区") and rng.random() < 0.25:
-        district = district[:-1]
+def _future_date(iso: str, rng) -> str:
+    """把注册日期的年份写错成将来的某一年（导出日期之后）。"""
+    day = date.fromisoformat(iso)
+    return date(day.year + int(rng.choice([3, 20])), day.month, min(day.day, 28)).isoformat()
+
+
+def _messy_row(truth: dict, date_style: str, phone_style: str, name_style: str, city_style: str,
+               district_style: str) -> dict[str, str]:
+    with_shi, pinyin = _CITY_SPELLINGS[truth["city"]]
+    organisation = truth["organisation"]
     return {
         "客户编号": truth["customer_id"],
         "姓名": _format_name(truth["name"], name_style),
         "性别": truth["gender"],
         "年龄": str(truth["age"]),
         "身份": truth["identity"],
-        "城市": city,
-        "区": district,
-        "学校或单位": truth["organisation"] or "",
+        "城市": {"plain": truth["city"], "shi": with_shi, "pinyin": pinyin}[city_style],
+        "区": truth["district"].removesuffix("区") if district_style == "short" else truth["district"],
+        "学校或单位": organisation if isinstance(organisation, str) else "",
         "注册渠道": truth["channel"],
         "注册日期": _format_date(truth["registered_at"], date_style),
         "出生月份": str(truth["birth_month"]),
@@ -205,34 +218,42 @@ def messy_customer_tables(customers: pd.DataFrame, *, n: int = 400,
     def scaled(counts):
         return {k: max(1, int(round(v * scale))) for k, v in counts.items()}
 
-    date_styles = _styles(rng, n, scaled(_DATE_STYLES), "iso")
-    phone_styles = _styles(rng, n, scaled(_PHONE_STYLES), "plain")
-    name_styles = _styles(rng, n, scaled(_NAME_STYLES), "plain")
     truths = clean.to_dict("records")
-    rows = [_messy_row(t, d, p, m, rng) for t, d, p, m in
-            zip(truths, date_styles, phone_styles, name_styles, strict=True)]
-
-    # 缺失值和不可能的值：每一列各用一组互不重叠的行
-    impossible = {"年龄": ["150", "150", "200"], "出生月份": ["13", "13", "0"]}
+    # 先定下每一列哪些行是缺失值或不可能的值，各种写法只落在其余的行上，这样每种问题都真的出现
+    impossible = {"年龄": ["150", "150", "200"], "出生月份": ["13", "13", "0"], "注册日期": ["将来", "将来"]}
+    bad: dict[str, list[tuple[int, str]]] = {}
     for column in ("性别", "年龄", "城市", "注册渠道", "注册日期", "手机号", "出生月份"):
-        order = rng.permutation(n)
+        order = [int(i) for i in rng.permutation(n)]
         k_missing = scaled(_MISSING).get(column, 0)
-        for i in order[:k_missing]:
-            rows[i][column] = ""
-        for i, value in zip(order[k_missing:], impossible.get(column, []), strict=False):
-            rows[i][column] = value
-        if column == "注册日期":
-            for i in order[k_missing:k_missing + 2]:
-                truth = date.fromisoformat(truths[i]["registered_at"])
-                rows[i][column] = truth.replace(year=truth.year + int(rng.choice([2, 20]))).isoformat()
+        bad[column] = [(i, "") for i in order[:k_missing]]
+        bad[column] += list(zip(order[k_missing:], impossible.get(column, []), strict=False))
+
+    def untouched(column):
+        return [i for i, _ in bad[column]]
+
+    date_styles = _styles(rng, n, scaled(_DATE_STYLES), "iso", avoid=untouched("注册日期"))
+    phone_styles = _styles(rng, n, scaled(_PHONE_STYLES), "plain", avoid=untouched("手机号"))
+    name_styles = _styles(rng, n, scaled(_NAME_STYLES), "plain")
+    city_styles = _styles(rng, n, scaled(_CITY_STYLES), "plain", avoid=untouched("城市"))
+    no_suffix = [i for i, t in enumerate(truths) if not t["district"].endswith("区")]
+    district_styles = _styles(rng, n, scaled(_DISTRICT_STYLES), "plain", avoid=no_suffix)
+    rows = [_messy_row(*row) for row in
+            zip(truths, date_styles, phone_styles, name_styles, city_styles, district_styles, strict=True)]
+    for column, cells in bad.items():
+        for i, value in cells:
+            rows[i][column] = _future_date(truths[i]["registered_at"], rng) if value == "将来" else value
 
     exact = [dict(rows[i]) for i in rng.choice(n, size=scaled({"k": _EXACT_DUPLICATES})["k"], replace=False)]
     near = []
     for i in rng.choice(n, size=scaled({"k": _NEAR_DUPLICATES})["k"], replace=False):
-        styles = [s for s in ("slash", "chinese", "compact") if s != date_styles[i]]
-        near.append(_messy_row(truths[i], str(rng.choice(styles)),
-                               "spaces" if phone_styles[i] != "spaces" else "dashes",
-                               "ascii_space" if name_styles[i] != "ascii_space" else "fullwidth_space", rng))
+        near.append(_messy_row(
+            truths[i],
+            str(rng.choice([s for s in ("slash", "chinese", "compact") if s != date_styles[i]])),
+            "spaces" if phone_styles[i] != "spaces" else "dashes",
+            "ascii_space" if name_styles[i] != "ascii_space" else "fullwidth_space",
+            str(rng.choice([s for s in ("plain", "shi", "pinyin") if s != city_styles[i]])),
+            "plain" if district_styles[i] == "short" else "short",
+        ))
     for extra in exact + near:
         rows.insert(int(rng.integers(0, len(rows) + 1)), extra)
     messy = pd.DataFrame(rows, columns=MESSY_CUSTOMERS.column_names)
@@ -659,6 +680,24 @@ def _last_half_year_ratio(orders: pd.DataFrame, end: pd.Timestamp) -> float:
     return float(recent / before) if before else float("nan")
 
 
+def airline_lrfmc(members: pd.DataFrame) -> pd.DataFrame:
+    """由会员表算 LRFMC 五个指标（教材的定义）：L = 入会至观察结束的月数，R = 最后一次乘机至观察结束的月数，
+    F = 乘机次数，M = 总飞行里程，C = 平均折扣系数。一个月按 30 天算。日期列可以是文本或日期类型。
+
+    >>> airline_lrfmc(airline_tables(scale=0.01)["airline_members"]).columns.tolist()
+    ['L', 'R', 'F', 'M', 'C']
+    """
+    end = pd.to_datetime(members["load_time"])
+    month = pd.Timedelta(days=30)
+    return pd.DataFrame({
+        "L": (end - pd.to_datetime(members["ffp_date"])) / month,
+        "R": (end - pd.to_datetime(members["last_flight_date"])) / month,
+        "F": members["flight_count"],
+        "M": members["seg_km_sum"],
+        "C": members["avg_discount"],
+    })
+
+
 def case_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
     """计算五个行业案例里埋好的规律有多强（写进教师部分）。``tables`` 是生成器给出的表（日期是文本）。"""
     figures: dict[str, float] = {}
@@ -695,6 +734,11 @@ def case_figures(tables: dict[str, pd.DataFrame]) -> dict[str, float]:
         figures[f"re_rate_{channel}"] = float(row["mean"])
         figures[f"re_cost_per_deal_{channel}"] = float(costs[channel] / row["sum"])
         figures[f"re_leads_{channel}"] = int(row["size"])
+
+    lrfmc = airline_lrfmc(tables["airline_members"])
+    planted = airline_planted_groups(scale=len(lrfmc) / 6000)
+    labels = KMeans(5, random_state=0, n_init=10).fit_predict(StandardScaler().fit_transform(lrfmc))
+    figures["airline_ari"] = float(adjusted_rand_score(planted, labels))
 
     shipments, customers = tables["logistics_shipments"], tables["logistics_customers"]
     per_customer = shipments.groupby("customer_id").agg(
@@ -734,6 +778,10 @@ def case_teacher_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
     channels = "；".join(f"{c} {f[f're_leads_{c}']} 人、成交率 {f[f're_rate_{c}']:.1%}、每套成本 "
                         f"{f[f're_cost_per_deal_{c}']:,.0f} 元" for c in REALESTATE_CHANNELS)
     members = tables["airline_members"]
+    lrfmc = airline_lrfmc(members)
+    groups = airline_planted_groups(scale=len(members) / 6000)
+    centres = lrfmc.groupby(groups.to_numpy()).mean().loc[list(AIRLINE_GROUPS)]
+    sizes = groups.value_counts()
     return [
         "## 模块三：脏的客户登记表（messy_customers）",
         "",
@@ -763,10 +811,17 @@ def case_teacher_notes(tables: dict[str, pd.DataFrame]) -> list[str]:
         "成交客户的跟进次数明显更多。",
         "- **航空业（airline_members）**：会员按教材对 LRFMC 聚类中心的解读分五类生成"
         "（重要保持 / 重要发展 / 重要挽留 / 一般 / 低价值）；按 L = 入会月数、R = 最近乘机距今月数、F、M、C "
-        "标准化后用 `KMeans(5, random_state=0, n_init=10)` 能把它们分开（和生成标签的调整兰德指数在 0.9 以上，"
-        "标签用 `crm_lab.synth_cases.airline_planted_groups()` 取得，不随数据发放）。数据质量问题（供做预处理）："
+        f"标准化后用 `KMeans(5, random_state=0, n_init=10)` 分出的 5 类和生成时的群体的调整兰德指数为 "
+        f"{f['airline_ari']:.3f}（群体标签用 `crm_lab.synth_cases.airline_planted_groups()` 取得，不随数据发放）。"
+        "各群体的人数和 LRFMC 平均值（L、R 单位为月，M 为公里）见下表。数据质量问题（供做预处理）："
         f"年龄缺失 {int(members['age'].isna().sum())} 人、工作城市缺失 {int(members['work_city'].isna().sum())} 人、"
         f"年龄大于 100 岁（录入错误）{int((members['age'] > 100).sum())} 人。",
+        "",
+        "  | 群体 | 人数 | L | R | F | M | C |",
+        "  |---|---|---|---|---|---|---|",
+        *(f"  | {g} | {sizes[g]} | {c.L:.1f} | {c.R:.1f} | {c.F:.1f} | {c.M:,.0f} | {c.C:.2f} |"
+          for g, c in centres.iterrows()),
+        "",
         f"- **物流业（logistics_*）**：准时率 {f['log_on_time']:.1%}，续约率 {f['log_renewed']:.1%}。"
         f"延误率高于中位数的客户续约率 {f['log_renewed_high_late']:.1%}，其余 {f['log_renewed_low_late']:.1%}；"
         f"没有投诉的客户续约率 {f['log_renewed_no_complaint']:.1%}，投诉 2 次及以上的 "

@@ -4,11 +4,14 @@ Each planted story is checked with a few lines of plain pandas / scikit-learn on
 the way a student or teacher would find it.
 """
 
+import io
 import re
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
@@ -17,6 +20,8 @@ from crm_lab import list_datasets, load_dataset, read_table, synth, synth_cases
 from crm_lab.schema import CASE_SCHEMAS, DTYPES, SCHEMAS
 
 CASE_NAMES = [s.name for s in CASE_SCHEMAS]
+# no example database: hypothesis must not write .hypothesis/ into the repository
+PROPERTY = settings(max_examples=10, deadline=None, database=None)
 
 
 @pytest.fixture(scope="module")
@@ -167,32 +172,82 @@ def test_messy_and_clean_twin_hold_the_same_customers(messy, clean):
     assert twin["age"].between(low, high).all()
 
 
-def test_a_plain_pandas_cleaning_recovers_the_twin(messy, clean):
-    """The mess is only formatting: normalising each column gives back the true values."""
+PINYIN = {"Guangzhou": "广州", "Foshan": "佛山", "Shenzhen": "深圳", "Dongguan": "东莞", "Qingyuan": "清远"}
+
+
+def parse_any_date(value: str) -> pd.Timestamp:
+    if not value:
+        return pd.NaT
+    if re.fullmatch(r"\d{5}", value):  # Excel serial number
+        return pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(value))
+    value = re.sub(r"[年月/]", "-", value).rstrip("日")
+    return pd.to_datetime(value, format="%Y%m%d" if value.isdigit() else "%Y-%m-%d")
+
+
+def check_cleaning_recovers(messy: pd.DataFrame, clean: pd.DataFrame) -> None:
+    """The mess is only formatting: normalising each column with plain pandas gives back the true values."""
     truth = clean.set_index("customer_id").loc[messy["客户编号"]].reset_index()
     phone = messy["手机号"].str.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     phone = phone.str.replace(r"^\+86", "", regex=True).str.replace(r"[\s-]", "", regex=True)
     has_phone = phone != ""
     assert (phone[has_phone] == truth["phone"][has_phone]).all()
-
-    def parse(value):
-        if re.fullmatch(r"\d{5}", value):
-            return pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(value))
-        value = re.sub(r"[年月/]", "-", value).rstrip("日")
-        return pd.to_datetime(value, format="%Y%m%d" if value.isdigit() else "%Y-%m-%d")
-
-    dates = messy["注册日期"].map(lambda v: parse(v) if v else pd.NaT)
+    dates = messy["注册日期"].map(parse_any_date)
     sensible = dates.notna() & (dates <= pd.Timestamp("2026-09-01"))
-    assert (dates[sensible] == truth["registered_at"][sensible]).all()
-    assert (~sensible).sum() == (messy["注册日期"] == "").sum() + 2
-
-    pinyin = {"Guangzhou": "广州", "Foshan": "佛山", "Shenzhen": "深圳", "Dongguan": "东莞", "Qingyuan": "清远"}
-    city = messy["城市"].replace(pinyin).str.removesuffix("市")
+    assert (dates[sensible] == pd.to_datetime(truth["registered_at"][sensible])).all()
+    future = messy.drop_duplicates()["注册日期"].map(parse_any_date) > pd.Timestamp("2026-09-01")
+    assert future.sum() == 2  # the two typed-in years in the future; every other date is recovered
+    city = messy["城市"].replace(PINYIN).str.removesuffix("市")
     has_city = city != ""
     assert (city[has_city] == truth["city"][has_city]).all()
     district = messy["区"].where(messy["区"].isin(truth["district"]), messy["区"] + "区")
     assert (district == truth["district"]).all()
     assert (messy["姓名"].str.replace(r"\s", "", regex=True) == truth["name"]).all()
+
+
+def test_a_plain_pandas_cleaning_recovers_the_twin(messy, clean):
+    check_cleaning_recovers(messy, clean)
+
+
+@pytest.fixture(scope="module")
+def small_shop_customers():
+    return synth.shop_tables(scale=0.05)["shop_customers"]
+
+
+@PROPERTY
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(20, 150))
+def test_messy_builder_only_reformats_whatever_the_seed(small_shop_customers, seed, n):
+    tables = synth_cases.messy_customer_tables(small_shop_customers, n=n, seed=seed)
+    messy, clean = tables["messy_customers"], tables["messy_customers_clean"]
+    assert len(clean) == n and set(messy["客户编号"]) == set(clean["customer_id"])
+    assert messy.map(lambda v: isinstance(v, str)).all().all()
+    messy.to_csv(io.BytesIO(), encoding="gbk")  # every character can be written in GBK
+    check_cleaning_recovers(messy, clean)
+    counts = synth_cases.messy_counts(messy)
+    assert all(count >= 1 for count in counts.values()), counts
+
+
+@PROPERTY
+@given(seed=st.integers(0, 2**32 - 1))
+def test_case_builders_keep_their_invariants_whatever_the_seed(seed):
+    mfg = synth_cases.manufacturing_tables(scale=0.1, seed=seed)
+    assert mfg["mfg_dealers"]["dealer_id"].is_unique
+    assert set(mfg["mfg_orders"]["dealer_id"]) <= set(mfg["mfg_dealers"]["dealer_id"])
+    assert (mfg["mfg_orders"]["quantity"] >= 1).all() and (mfg["mfg_orders"]["amount"] > 0).all()
+    leads = synth_cases.realestate_tables(scale=0.05, seed=seed)["realestate_leads"]
+    assert (leads["deal"] == leads["deal_date"].notna()).all()
+    assert (leads["deal_date"].dropna() >= leads.loc[leads["deal"], "visit_date"]).all()
+    members = synth_cases.airline_tables(scale=0.02, seed=seed)["airline_members"]
+    assert (members["ffp_date"] <= members["last_flight_date"]).all()
+    assert (members["last_flight_date"] <= members["load_time"]).all()
+    logistics = synth_cases.logistics_tables(scale=0.05, seed=seed)
+    shipments = logistics["logistics_shipments"]
+    assert (shipments["on_time"] == (shipments["delivered_date"] <= shipments["promised_date"])).all()
+    assert set(shipments["customer_id"]) <= set(logistics["logistics_customers"]["customer_id"])
+    travel = synth_cases.travel_tables(scale=0.05, seed=seed)
+    bookings = travel["travel_bookings"].set_index("booking_id")
+    reviews = travel["travel_reviews"]
+    assert bookings.index.is_unique and reviews["booking_id"].is_unique
+    assert (reviews["reviewed_at"].to_numpy() > bookings.loc[reviews["booking_id"], "departure_date"].to_numpy()).all()
 
 
 # ---------------------------------------------------------------- module 7: the planted stories
