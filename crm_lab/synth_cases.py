@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -215,6 +214,7 @@ def messy_customer_tables(customers: pd.DataFrame, *, n: int = 400,
     clean.insert(4, "age", ages)
 
     scale = n / 400  # 问题的行数按 400 行的比例缩放
+
     def scaled(counts):
         return {k: max(1, int(round(v * scale))) for k, v in counts.items()}
 
@@ -228,13 +228,13 @@ def messy_customer_tables(customers: pd.DataFrame, *, n: int = 400,
         bad[column] = [(i, "") for i in order[:k_missing]]
         bad[column] += list(zip(order[k_missing:], impossible.get(column, []), strict=False))
 
-    def untouched(column):
+    def spoiled(column):
         return [i for i, _ in bad[column]]
 
-    date_styles = _styles(rng, n, scaled(_DATE_STYLES), "iso", avoid=untouched("注册日期"))
-    phone_styles = _styles(rng, n, scaled(_PHONE_STYLES), "plain", avoid=untouched("手机号"))
+    date_styles = _styles(rng, n, scaled(_DATE_STYLES), "iso", avoid=spoiled("注册日期"))
+    phone_styles = _styles(rng, n, scaled(_PHONE_STYLES), "plain", avoid=spoiled("手机号"))
     name_styles = _styles(rng, n, scaled(_NAME_STYLES), "plain")
-    city_styles = _styles(rng, n, scaled(_CITY_STYLES), "plain", avoid=untouched("城市"))
+    city_styles = _styles(rng, n, scaled(_CITY_STYLES), "plain", avoid=spoiled("城市"))
     no_suffix = [i for i, t in enumerate(truths) if not t["district"].endswith("区")]
     district_styles = _styles(rng, n, scaled(_DISTRICT_STYLES), "plain", avoid=no_suffix)
     rows = [_messy_row(*row) for row in
@@ -261,9 +261,6 @@ def messy_customer_tables(customers: pd.DataFrame, *, n: int = 400,
     return {"messy_customers": messy, "messy_customers_clean": clean}
 
 
-_SERIAL = re.compile(r"^\d{5}$")
-
-
 def messy_counts(messy: pd.DataFrame, *, export_date: date = EXPORT_DATE) -> dict[str, int]:
     """数一数脏登记表里每种问题出现了多少行（教师部分列出这些数字）。``messy`` 是按文本读入的表。"""
     text = messy.fillna("")
@@ -285,7 +282,7 @@ def messy_counts(messy: pd.DataFrame, *, export_date: date = EXPORT_DATE) -> dic
         "日期写成 2025/3/1": int(dates.str.contains("/").sum()),
         "日期写成 2025年3月1日": int(dates.str.contains("年").sum()),
         "日期写成 20250301": int(dates.str.fullmatch(r"\d{8}").sum()),
-        "日期是 Excel 序列号": int(dates.str.fullmatch(_SERIAL).sum()),
+        "日期是 Excel 序列号": int(dates.str.fullmatch(r"\d{5}").sum()),
         "城市带“市”字": int(text["城市"].str.endswith("市").sum()),
         "城市写成拼音": int(text["城市"].str.fullmatch(r"[A-Za-z]+").sum()),
         "区名少了“区”字": int((~districts.str.endswith("区") & (districts + "区").isin(with_suffix)).sum()),
@@ -515,8 +512,8 @@ def airline_tables(*, scale: float = 1, seed: int = AIRLINE_SEED) -> dict[str, p
 def airline_planted_groups(*, scale: float = 1, seed: int = AIRLINE_SEED) -> pd.Series:
     """航空会员表里每位会员生成时所属的群体（和 ``airline_tables`` 同样的参数给出同样的会员，行序相同）。
 
-    >>> airline_planted_groups(scale=0.05).value_counts().index.isin(AIRLINE_GROUPS).all()
-    np.True_
+    >>> sorted(airline_planted_groups(scale=0.05).unique()) == sorted(AIRLINE_GROUPS)
+    True
     """
     return _airline_members(scale, seed)[1]
 
