@@ -40,11 +40,16 @@ class Column:
 
 @dataclass(frozen=True)
 class TableSchema:
+    """一张表的说明。``raw=True`` 的表是故意保留原样的“脏”文件（数据清洗练习用）：所有列都是文本，
+    ``load_dataset`` 只检查列名、不转换类型；``encoding`` 是文件的编码。"""
+
     name: str
     title: str
     description: str
     used_by: tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    raw: bool = False
+    encoding: str = "utf-8-sig"  # 带 BOM 的 UTF-8：学生用 Excel 直接双击打开也不乱码
 
     @property
     def column_names(self) -> list[str]:
@@ -417,11 +422,231 @@ B2B_ORDERS = TableSchema(
     ),
 )
 
+# ---------------------------------------------------------------- 模块三的脏数据和模块七的行业案例
+
+M3 = ("m3_customer_data",)
+M7 = ("m7_industry_cases",)
+
+MESSY_CUSTOMERS = TableSchema(
+    name="messy_customers",
+    title="从 Excel 导出的客户登记表（未整理）",
+    description="商城前台用 Excel 登记的部分客户（与 shop_customers 是同一批人），按原样导出成 GBK 编码的 CSV，"
+                "导出日期 2026-09-01。这个文件故意没有整理过，是数据清洗的练习材料：读入时所有列都是文本。",
+    used_by=M3,
+    raw=True,
+    encoding="gbk",
+    columns=(
+        Column("客户编号", "str", "客户编号，对应 shop_customers 的 customer_id"),
+        Column("姓名", "str", "客户姓名"),
+        Column("性别", "str", "性别：男 / 女"),
+        Column("年龄", "str", "年龄（周岁）", "岁"),
+        Column("身份", "str", "学生 / 教职工 / 校外个人"),
+        Column("城市", "str", "所在城市"),
+        Column("区", "str", "所在区（或街道、片区）"),
+        Column("学校或单位", "str", "学校或工作单位，可以不填"),
+        Column("注册渠道", "str", "从哪里认识我们"),
+        Column("注册日期", "str", "注册日期"),
+        Column("出生月份", "str", "出生月份，1 到 12", "月"),
+        Column("会员等级", "str", "普通会员 / 银卡会员 / 金卡会员"),
+        Column("同意营销", "str", "是否同意接收营销信息：是 / 否"),
+        Column("手机号", "str", "手机号，已脱敏（中间四位用 * 代替）"),
+    ),
+)
+
+MESSY_CUSTOMERS_CLEAN = TableSchema(
+    name="messy_customers_clean",
+    title="客户登记表的标准答案（整理后）",
+    description="messy_customers 里每位客户的真实资料，格式同 shop_customers，另加真实年龄 age："
+                "用来检查自己清洗的结果对不对。",
+    used_by=M3,
+    columns=(*SHOP_CUSTOMERS.columns[:4], Column("age", "int", "年龄（周岁）", "岁"), *SHOP_CUSTOMERS.columns[4:]),
+)
+
+MFG_REGIONS = ("华南", "华东", "华北", "华中", "西南")
+MFG_DEALERS = TableSchema(
+    name="mfg_dealers",
+    title="制造业案例：空调厂的经销商",
+    description="一家空调制造企业（虚构的“南粤冷气”）的经销商档案：大区、城市、一级 / 二级经销商、"
+                "开始和终止合作的日期。",
+    used_by=M7,
+    columns=(
+        Column("dealer_id", "str", "经销商编号"),
+        Column("dealer_name", "str", "经销商名称"),
+        Column("region", "category", "所属销售大区", values=MFG_REGIONS),
+        Column("city", "str", "所在城市"),
+        Column("level", "category", "经销商级别：一级经销商直接向厂家进货，二级经销商规模较小",
+               values=("一级经销商", "二级经销商")),
+        Column("since", "date", "开始合作的日期", "年-月-日"),
+        Column("left_at", "date", "终止合作的日期；空表示仍在合作", "年-月-日", nullable=True),
+    ),
+)
+
+MFG_ORDERS = TableSchema(
+    name="mfg_orders",
+    title="制造业案例：经销商的进货订单",
+    description="2023 年 9 月到 2026 年 8 月三年里经销商向厂家下的进货订单（每单一个产品线）。",
+    used_by=M7,
+    columns=(
+        Column("order_id", "str", "订单号"),
+        Column("dealer_id", "str", "经销商编号，对应 mfg_dealers"),
+        Column("order_date", "date", "下单日期", "年-月-日"),
+        Column("product_line", "category", "产品线", values=("家用空调", "商用空调", "空气净化器", "新风系统")),
+        Column("quantity", "int", "数量", "台"),
+        Column("amount", "float", "订单金额（出厂价）", "元"),
+    ),
+)
+
+MFG_SERVICE = TableSchema(
+    name="mfg_service",
+    title="制造业案例：经销商服务请求",
+    description="经销商向厂家提出的服务请求（技术支持、配件、退换货、订单查询）以及厂家的响应时间和满意度。"
+                "厂家在 2025 年 1 月上线了“网上服务平台”（客户服务 E 化）。",
+    used_by=M7,
+    columns=(
+        Column("request_id", "str", "请求编号"),
+        Column("dealer_id", "str", "经销商编号，对应 mfg_dealers"),
+        Column("opened_at", "datetime", "提出请求的时间", "年-月-日 时:分:秒"),
+        Column("channel", "category", "提出请求的渠道", values=("电话", "传真", "网上服务平台")),
+        Column("request_type", "category", "请求类型", values=("技术支持", "配件申请", "退换货", "订单查询")),
+        Column("response_hours", "float", "从提出请求到厂家第一次答复的时间", "小时"),
+        Column("satisfaction", "int", "经销商对这次服务的满意度，1（很不满意）到 5（很满意）", "分"),
+    ),
+)
+
+REALESTATE_CHANNELS = ("自然到访", "中介", "网络", "老带新", "户外广告")
+REALESTATE_LEADS = TableSchema(
+    name="realestate_leads",
+    title="房地产案例：售楼处来访客户",
+    description="一个楼盘（虚构的“云山雅苑”）售楼处一年里的来访客户：从哪个渠道来、置业目的、预算、"
+                "置业顾问跟进了几次、最后是否成交。",
+    used_by=M7,
+    columns=(
+        Column("lead_id", "str", "来访客户编号"),
+        Column("visit_date", "date", "第一次到售楼处的日期", "年-月-日"),
+        Column("channel", "category", "客户从哪个渠道来", values=REALESTATE_CHANNELS),
+        Column("age_band", "category", "年龄段", "岁", values=("25岁以下", "26-35", "36-45", "46岁以上")),
+        Column("purpose", "category", "置业目的", values=("首次置业", "改善置业", "投资")),
+        Column("budget_wan", "float", "客户自报的购房预算", "万元"),
+        Column("follow_ups", "int", "置业顾问跟进（电话、微信、再次到访）的次数", "次"),
+        Column("deal", "bool", "是否成交（签约）"),
+        Column("deal_date", "date", "签约日期；未成交为空", "年-月-日", nullable=True),
+        Column("deal_amount_wan", "float", "成交金额；未成交为空", "万元", nullable=True),
+    ),
+)
+
+REALESTATE_CHANNEL_COSTS = TableSchema(
+    name="realestate_channel_costs",
+    title="房地产案例：各渠道的费用",
+    description="同一年里每个获客渠道花的钱（广告费、中介佣金、老带新奖励、售楼处接待费用），可以算每个来访客户和每套成交的成本。",
+    used_by=M7,
+    columns=(
+        Column("channel", "category", "获客渠道", values=REALESTATE_CHANNELS),
+        Column("cost", "float", "一年的总费用", "元"),
+        Column("cost_basis", "str", "费用怎么算的"),
+    ),
+)
+
+AIRLINE_MEMBERS = TableSchema(
+    name="airline_members",
+    title="航空业案例：常旅客会员",
+    description="一家航空公司常旅客计划的会员（虚构），观察窗口为 2024-04-01 到 2026-03-31 两年。"
+                "列名沿用教材里航空公司客户价值分析案例的写法（FFP_DATE、LOAD_TIME 等改成小写），"
+                "可以直接做 LRFMC 分析。",
+    used_by=M7,
+    columns=(
+        Column("member_id", "str", "会员卡号"),
+        Column("ffp_date", "date", "入会日期（FFP_DATE）", "年-月-日"),
+        Column("load_time", "date", "观察窗口的结束日期（LOAD_TIME），所有会员相同", "年-月-日"),
+        Column("last_flight_date", "date", "最后一次乘机的日期（LAST_FLIGHT_DATE）", "年-月-日"),
+        Column("flight_count", "int", "观察窗口内的乘机次数（FLIGHT_COUNT）", "次"),
+        Column("seg_km_sum", "int", "观察窗口内的总飞行里程（SEG_KM_SUM）", "公里"),
+        Column("avg_discount", "float",
+               "平均折扣系数（avg_discount）：所乘舱位的折扣率平均值，1.0 表示全价，越高越值钱"),
+        Column("gender", "category", "性别", values=("男", "女")),
+        Column("age", "int", "年龄（入会时登记）", "岁", nullable=True),
+        Column("work_city", "str", "工作地所在城市", nullable=True),
+        Column("ffp_tier", "category", "会员卡级别", values=("普通卡", "银卡", "金卡", "白金卡")),
+    ),
+)
+
+LOGISTICS_COMPLAINTS = ("无", "延误", "货物破损", "服务态度", "信息不及时")
+LOGISTICS_CUSTOMERS = TableSchema(
+    name="logistics_customers",
+    title="物流业案例：签约发货客户",
+    description="一家物流公司（虚构的“顺畅物流”）2025 年的签约发货客户（企业），以及它们 2026 年是否续约。",
+    used_by=M7,
+    columns=(
+        Column("customer_id", "str", "客户编号"),
+        Column("company_name", "str", "客户公司名称"),
+        Column("industry", "category", "客户所在行业", values=("电商", "制造", "零售", "医药", "食品")),
+        Column("city", "str", "客户所在城市"),
+        Column("since", "date", "开始合作的日期", "年-月-日"),
+        Column("renewed", "bool", "2026 年是否续签合同（True 表示留下来了）"),
+    ),
+)
+
+LOGISTICS_SHIPMENTS = TableSchema(
+    name="logistics_shipments",
+    title="物流业案例：2025 年的运单",
+    description="签约客户 2025 年每一票货：发货和送达日期、承诺的送达日期、是否准时、有没有投诉。",
+    used_by=M7,
+    columns=(
+        Column("shipment_id", "str", "运单号"),
+        Column("customer_id", "str", "发货客户编号，对应 logistics_customers"),
+        Column("ship_date", "date", "发货日期", "年-月-日"),
+        Column("destination", "str", "目的城市"),
+        Column("weight_kg", "float", "货物重量", "千克"),
+        Column("fee", "float", "运费", "元"),
+        Column("promised_date", "date", "承诺送达的日期", "年-月-日"),
+        Column("delivered_date", "date", "实际送达的日期", "年-月-日"),
+        Column("on_time", "bool", "是否准时送达（实际送达不晚于承诺日期）"),
+        Column("complaint", "category", "客户对这票货的投诉；“无”表示没有投诉", values=LOGISTICS_COMPLAINTS),
+    ),
+)
+
+TRAVEL_ROUTES = ("桂林山水4日", "云南昆大丽6日", "海南三亚5日", "西安古都4日", "张家界凤凰5日", "厦门鼓浪屿3日",
+                 "北京深度5日", "新疆伊犁8日")
+TRAVEL_BOOKINGS = TableSchema(
+    name="travel_bookings",
+    title="旅游业案例：旅行社的订单",
+    description="一家旅行社（虚构的“悦行旅游”）2024 年到 2026 年上半年的跟团游订单；同一位客户可能报名多次。",
+    used_by=M7,
+    columns=(
+        Column("booking_id", "str", "订单号"),
+        Column("customer_id", "str", "客户编号（同一位客户每次报名都用同一个编号）"),
+        Column("booked_at", "date", "报名日期", "年-月-日"),
+        Column("route", "category", "线路", values=TRAVEL_ROUTES),
+        Column("departure_date", "date", "出发日期", "年-月-日"),
+        Column("travellers", "int", "这张订单的出行人数", "人"),
+        Column("amount", "float", "订单金额", "元"),
+        Column("channel", "category", "报名渠道", values=("门店", "官网", "微信小程序", "OTA平台", "电话")),
+    ),
+)
+
+TRAVEL_REVIEWS = TableSchema(
+    name="travel_reviews",
+    title="旅游业案例：游客点评",
+    description="行程结束后游客写的点评：评分和一段文字。不是每张订单都有点评。",
+    used_by=M7,
+    columns=(
+        Column("review_id", "str", "点评编号"),
+        Column("booking_id", "str", "订单号，对应 travel_bookings"),
+        Column("reviewed_at", "date", "点评日期", "年-月-日"),
+        Column("rating", "int", "总体评分，1（很差）到 5（很好）", "分"),
+        Column("review_text", "str", "点评内容"),
+    ),
+)
+
+CASE_SCHEMAS = (MESSY_CUSTOMERS, MESSY_CUSTOMERS_CLEAN, MFG_DEALERS, MFG_ORDERS, MFG_SERVICE, REALESTATE_LEADS,
+                REALESTATE_CHANNEL_COSTS, AIRLINE_MEMBERS, LOGISTICS_CUSTOMERS, LOGISTICS_SHIPMENTS, TRAVEL_BOOKINGS,
+                TRAVEL_REVIEWS)
+
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
     for s in (
         CAMPUS_FAIR_CUSTOMERS, SHOP_CUSTOMERS, SHOP_PRODUCTS, SHOP_ORDERS, SHOP_ORDER_LINES, SHOP_TICKETS,
         LEADS, LEAD_SOURCE_COSTS, CAMPAIGNS, CAMPAIGN_TARGETS, SURVEY_ITEMS, SURVEY_RESPONSES,
         B2B_ACCOUNTS, B2B_CONTACTS, B2B_OPPORTUNITIES, B2B_ACTIVITIES, B2B_ORDERS,
+        *CASE_SCHEMAS,
     )
 }

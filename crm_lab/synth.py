@@ -43,11 +43,11 @@ from crm_lab.schema import (
     SURVEY_PARTS,
     SURVEY_RESPONSES,
 )
+from crm_lab.synth_cases import CASE_DICTIONARIES, case_tables, case_teacher_notes, messy_customer_tables
 
 SEED = 20250908
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
 TEACHER_NOTES = SOURCE_ROOT / "docs" / "teacher_data_notes.md"
-CSV_ENCODING = "utf-8-sig"  # 带 BOM 的 UTF-8：学生用 Excel 直接双击打开也不乱码
 
 _SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程")
 _GIVEN = [
@@ -990,8 +990,50 @@ def build_tables(*, scale: float = 1) -> dict[str, pd.DataFrame]:
         **campaign_tables(shop["shop_customers"], shop["shop_orders"]),
         **survey_tables(shop["shop_customers"], scale=scale),
         **b2b_tables(scale=scale),
+        **messy_customer_tables(shop["shop_customers"], n=min(400, len(shop["shop_customers"]))),
+        **case_tables(scale=scale),
     }
     return {name: tables[name] for name in SCHEMAS}
+
+
+def dictionary_file(name: str) -> str:
+    """表 ``name`` 写在 ``datasets/`` 里的哪一份数据字典：行业案例各有一份，其余都在 README.md。"""
+    for file, (_, _, names) in CASE_DICTIONARIES.items():
+        if name in names:
+            return file
+    return "README.md"
+
+
+def _table_section(name: str, table: pd.DataFrame) -> list[str]:
+    schema = SCHEMAS[name]
+    lines = [
+        f"## `{name}.csv`：{schema.title}",
+        "",
+        schema.description,
+        "",
+        f"- 使用它的笔记本：{'、'.join(schema.used_by)}",
+        f"- 行数：{len(table)}",
+    ]
+    if schema.raw:
+        lines += [
+            "- 文件编码：GBK（中文 Windows 上的 Excel 导出 CSV 时的默认编码），用记事本或 Excel 打开时要选对编码",
+            f"- 读取：`load_dataset(\"{name}\")` 只检查列名，所有列都按文本读入（空单元格是缺失值），不检查、不转换；"
+            f"也可以用 `read_table(\"datasets/{name}.csv\")` 从工作区直接读",
+        ]
+    else:
+        lines.append(f"- 读取：`load_dataset(\"{name}\")`")
+    lines += ["", "| 列名 | 类型 | 单位 | 含义 | 示例 |", "|---|---|---|---|---|"]
+    for col in schema.columns:
+        # 原样保留的练习文件不给示例：随便挑一个值就可能把要学生自己发现的问题说出来
+        example = "—" if schema.raw else table[col.name].dropna().iloc[0]
+        meaning = col.meaning
+        if col.values:
+            meaning += f"。取值：{' / '.join(col.values)}"
+        if col.nullable:
+            meaning += "（可以为空；有空值时按小数读入）" if col.dtype == "int" else "（可以为空）"
+        lines.append(f"| `{col.name}` | {DTYPES[col.dtype]} | {col.unit or '—'} | {meaning} | {example} |")
+    lines.append("")
+    return lines
 
 
 def data_dictionary(tables: dict[str, pd.DataFrame]) -> str:
@@ -1000,32 +1042,37 @@ def data_dictionary(tables: dict[str, pd.DataFrame]) -> str:
         "# 课程数据字典",
         "",
         "本文件由 `python -m crm_lab.synth` 根据 `crm_lab/schema.py` 自动生成，请不要手工修改。",
-        "所有数据都是虚构的，由固定随机种子生成；文件编码为带 BOM 的 UTF-8，可以直接用 Excel 打开。",
+        "所有数据都是虚构的，由固定随机种子生成；文件编码为带 BOM 的 UTF-8，可以直接用 Excel 打开"
+        "（故意保留原样的练习文件除外，见各表的说明）。",
         "",
     ]
-    for name, schema in SCHEMAS.items():
-        table = tables[name]
-        lines += [
-            f"## `{name}.csv`：{schema.title}",
-            "",
-            schema.description,
-            "",
-            f"- 使用它的笔记本：{'、'.join(schema.used_by)}",
-            f"- 行数：{len(table)}",
-            f"- 读取：`load_dataset(\"{name}\")`",
-            "",
-            "| 列名 | 类型 | 单位 | 含义 | 示例 |",
-            "|---|---|---|---|---|",
-        ]
-        for col in schema.columns:
-            example = table[col.name].dropna().iloc[0]
-            meaning = col.meaning
-            if col.values:
-                meaning += f"。取值：{' / '.join(col.values)}"
-            if col.nullable:
-                meaning += "（可以为空）"
-            lines.append(f"| `{col.name}` | {DTYPES[col.dtype]} | {col.unit or '—'} | {meaning} | {example} |")
-        lines.append("")
+    for name in SCHEMAS:
+        if dictionary_file(name) == "README.md":
+            lines += _table_section(name, tables[name])
+    lines += ["## 模块七：行业案例的数据", "",
+              "每个行业案例有自己的数据字典：", "", "| 案例 | 数据字典 | 表（行数） |", "|---|---|---|"]
+    for file, (title, _, names) in CASE_DICTIONARIES.items():
+        listed = "、".join(f"`{n}`（{len(tables[n])}）" for n in names)
+        lines.append(f"| {title} | [{file}]({file}) | {listed} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def case_dictionary(file: str, tables: dict[str, pd.DataFrame]) -> str:
+    """一个行业案例的数据字典（``datasets/`` 里的 ``file``），格式同 ``datasets/README.md``。"""
+    title, intro, names = CASE_DICTIONARIES[file]
+    lines = [
+        f"# {title}",
+        "",
+        "本文件由 `python -m crm_lab.synth` 根据 `crm_lab/schema.py` 自动生成，请不要手工修改。",
+        "数据是虚构的，由固定随机种子生成；文件编码为带 BOM 的 UTF-8，可以直接用 Excel 打开。"
+        "其他数据见 [README.md](README.md)。",
+        "",
+        intro,
+        "",
+    ]
+    for name in names:
+        lines += _table_section(name, tables[name])
     return "\n".join(lines)
 
 
@@ -1213,6 +1260,7 @@ def teacher_notes(tables: dict[str, pd.DataFrame]) -> str:
         "开学季、双十一、六一八和春季展销会是促销高峰。",
         "",
         *_main_company_notes(tables),
+        *case_teacher_notes(tables),
     ])
 
 
@@ -1224,11 +1272,15 @@ def write_datasets(out_dir: str | Path, notes_path: str | Path | None = None) ->
     written = []
     for name, table in tables.items():
         path = out / f"{name}.csv"
-        table.to_csv(path, index=False, encoding=CSV_ENCODING, lineterminator="\n")
+        schema = SCHEMAS[name]
+        # 故意保留原样的练习文件按 Excel 在中文 Windows 上的导出方式写：GBK 编码、CRLF 换行
+        table.to_csv(path, index=False, encoding=schema.encoding, lineterminator="\r\n" if schema.raw else "\n")
         written.append(path)
-    readme = out / "README.md"
-    readme.write_text(data_dictionary(tables), encoding="utf-8", newline="\n")
-    written.append(readme)
+    dictionaries = {"README.md": data_dictionary(tables)}
+    dictionaries |= {file: case_dictionary(file, tables) for file in CASE_DICTIONARIES}
+    for file, text in dictionaries.items():
+        (out / file).write_text(text, encoding="utf-8", newline="\n")
+        written.append(out / file)
     if notes_path is not None:
         notes = Path(notes_path)
         notes.parent.mkdir(parents=True, exist_ok=True)
