@@ -956,7 +956,7 @@ def lrfmc_table(members: pd.DataFrame, *, join_date: str = "join_date", load_tim
     report["时间单位"] = _LRFMC_UNITS[unit]
     if standardise:
         means, stds = result.mean(), result.std()
-        constant = [c for c in LRFMC_COLUMNS if not stds[c] > 0]
+        constant = [c for c in LRFMC_COLUMNS if result[c].max() == result[c].min()]  # std 可能因舍入不为 0
         if constant:
             warnings.warn(
                 f"LRFMC 的 {'、'.join(constant)} 列所有会员都一样（或只有一位会员），无法标准化，"
