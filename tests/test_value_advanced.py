@@ -180,15 +180,16 @@ def test_lrfmc_bad_input():
     raises(call(members.assign(FLIGHT_COUNT=[3, 1.5, 1, 0, 1, 1, 1])), "乘机次数列", "行 1（1.5）")
     raises(call(members.assign(FFP_DATE=["2015-01-01", *members["FFP_DATE"][1:]])),
            "入会日期（列 FFP_DATE）晚于观测窗口结束时间 2014-03-31", "行 0（'2015-01-01'）")
-    raises(call(members.assign(LAST_TO_END=[1, -3, 1, 1, 1, 1, 1])), "列 LAST_TO_END（最后一次乘机距观测结束的天数）有负数",
-           "行 1（-3）")
+    raises(call(members.assign(LAST_TO_END=[1, -3, 1, 1, 1, 1, 1])),
+           "列 LAST_TO_END（最后一次乘机距观测结束的天数）有负数", "行 1（-3）")
     raises(call(members.assign(LAST_TO_END=[1, 5000, 1, 1, 1, 1, 1])), "最后一次乘机早于入会日期", "行 1（5000）")
     dated = members.assign(LAST_FLIGHT_DATE=["2014-04-02", *["2014-03-01"] * 6])
     raises(call(dated, last_flight="LAST_FLIGHT_DATE"), "最后一次乘机（列 LAST_FLIGHT_DATE）晚于观测窗口结束时间",
            "行 0（'2014-04-02'）")
     raises(call(members.assign(FFP_DATE=["2014-13-01", *members["FFP_DATE"][1:]])), "认不出的日期", "'2014-13-01'")
     raises(call(load_time="观测结束"), "load_time='观测结束' 既不是会员表里的列，也不是能识别的日期")
-    raises(call(members.assign(MEMBER_NO=[1, 1, 2, 3, 4, 5, 6])), "会员编号列 MEMBER_NO 有重复", "行 0（1）", "行 1（1）")
+    raises(call(members.assign(MEMBER_NO=[1, 1, 2, 3, 4, 5, 6])), "会员编号列 MEMBER_NO 有重复",
+           "行 0（1）", "行 1（1）")
     raises(call(members.assign(FLIGHT_COUNT=[0] * 7)), "没有剩下任何会员")
     raises(call(fare="SUM_YR_3"), "缺少这些列：SUM_YR_3")
 
@@ -202,7 +203,8 @@ def cdnow_summary() -> pd.DataFrame:
     assert spec is not None and spec.submodule_search_locations, (
         "the CDNOW sample data comes with the lifetimes package: pip install -e '.[dev]'"
     )
-    path = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "cdnow_customers_summary_with_transactions.csv"
+    folder = Path(next(iter(spec.submodule_search_locations))) / "datasets"
+    path = folder / "cdnow_customers_summary_with_transactions.csv"
     table = pd.read_csv(path, index_col="ID")
     return table.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
 
