@@ -22,6 +22,7 @@ from crm_lab.value import (
     fit_gamma_gamma,
     lrfmc_table,
     probability_alive,
+    rfm_table,
     summary_from_transactions,
 )
 
@@ -446,3 +447,31 @@ def test_model_parameters_and_options_are_checked():
     raises(lambda: clv(time_unit="weeks", months=0), "months（预测几个月）应该是正整数")
     raises(lambda: clv(time_unit="weeks", monthly_discount_rate=10), "monthly_discount_rate", "请写 0.1")
     raises(lambda: clv(time_unit="weeks", margin=0), "margin", "大于 0")
+
+
+# ------------------------------------------------------------- rfm_table speed-ups keep the results
+
+
+@PROPERTY
+@given(st.lists(st.tuples(st.sampled_from(["C1", "C2", " ", None]), st.sampled_from(["2024-01-01", "2024-01-02"]),
+                          st.sampled_from([1.0, 2.0]), st.sampled_from(["x", "y"]),
+                          st.sampled_from(["已完成", " RETURNED ", "退货", None])), min_size=1, max_size=30))
+def test_duplicates_blank_customers_and_statuses_match_plain_pandas(rows):
+    table = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount", "note", "status"])
+    returned = table["status"].map(lambda v: isinstance(v, str) and v.strip().casefold() in {"returned", "退货"})
+    blank = table["customer_id"].map(lambda v: not isinstance(v, str) or not v.strip())
+    if (returned | blank).all():
+        raises(lambda: rfm_table(table, status="status", duplicates="keep"), "没有剩下任何交易")
+        return
+    rfm = rfm_table(table, status="status", duplicates="keep")
+    report = rfm.attrs["report"]
+    assert report["重复行"] == int(table.duplicated().sum())
+    assert report["排除的退货/取消行"] == int(returned.sum())
+    assert report["排除的缺少客户编号行"] == int((blank & ~returned).sum())
+    kept = table[~(returned | blank)]
+    assert rfm["monetary"].to_dict() == kept.groupby("customer_id")["amount"].sum().to_dict()
+    dedup = table.drop_duplicates()
+    kept_dedup = dedup[~(returned | blank)[dedup.index]]
+    if not kept_dedup.empty:
+        dropped = rfm_table(table, status="status", duplicates="drop")
+        assert dropped["frequency"].to_dict() == kept_dedup.groupby("customer_id").size().to_dict()
