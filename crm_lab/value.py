@@ -185,13 +185,12 @@ def rfm_table(transactions: pd.DataFrame, *, customer: str = "customer_id", date
         transactions, customer=customer, amount=amount, date=date, order=order, status=status,
         exclude_status=exclude_status, duplicates=duplicates,
     )
-    day = kept["_date"].dt.normalize()
-    last_day = day.max()
+    last_day = kept["_date"].max().normalize()
     if analysis_date is None:
         analysis_day = last_day + pd.Timedelta(days=1)
     else:
         analysis_day = _parse_analysis_date(analysis_date)
-        late = day > analysis_day
+        late = kept["_date"] >= analysis_day + pd.Timedelta(days=1)  # 发生在分析日期之后的某一天
         if late.any():
             raise CRMDataError(
                 f"有交易发生在分析日期 {analysis_day.date()} 之后（列 {date}）：{_rows(late, kept['_date'])}。"
@@ -199,21 +198,26 @@ def rfm_table(transactions: pd.DataFrame, *, customer: str = "customer_id", date
                 f"或先只保留分析日期之前的交易，例如 df[df[{date!r}] <= {str(analysis_day.date())!r}]。"
             )
 
-    groups = day.groupby(kept["_code"], sort=True)
-    last_purchase = groups.max()
-    present = last_purchase.index.to_numpy()
+    # 按客户的整数编码汇总（编码按客户编号排好序）；numpy 的 bincount / maximum.at 比按文字分组快得多
+    codes = kept["_code"].to_numpy()
+    rows_per_customer = np.bincount(codes, minlength=len(customers))
+    present = np.flatnonzero(rows_per_customer)
+    stamps = kept["_date"].to_numpy()
+    last = np.full(len(customers), np.iinfo(np.int64).min)
+    np.maximum.at(last, codes, stamps.view(np.int64))
+    last_purchase = pd.Series(last[present].view(stamps.dtype)).dt.normalize()  # 最后一天 = 最后一刻所在的那天
     if frequency == "days":
-        counts = groups.nunique().to_numpy()
+        counts = kept["_date"].dt.normalize().groupby(codes, sort=True).nunique().to_numpy()
     elif order is not None:  # 每个订单只属于一位客户（_clean_transactions 已检查）：数每位客户有几个订单
         owner = np.empty(kept["_order"].max() + 1, dtype=np.int64)
-        owner[kept["_order"].to_numpy()] = kept["_code"].to_numpy()
+        owner[kept["_order"].to_numpy()] = codes
         counts = np.bincount(owner, minlength=len(customers))[present]
     else:
-        counts = groups.size().to_numpy()
+        counts = rows_per_customer[present]
     result = pd.DataFrame({
         "recency": (analysis_day - last_purchase).dt.days.astype("int64").to_numpy(),
         "frequency": counts.astype("int64"),
-        "monetary": kept["_amount"].groupby(kept["_code"], sort=True).sum().astype(float).to_numpy(),
+        "monetary": kept["_amount"].groupby(codes, sort=True).sum().astype(float).to_numpy(),
     }, index=customers.take(present).rename(customer))
     report["客户数"] = len(result)
     report["分析日期"] = analysis_day
@@ -1553,7 +1557,7 @@ def _clean_transactions(data, *, customer, amount, status, exclude_status, dupli
     no_customer = (codes < 0) & ~returned.to_numpy()
     report["排除的缺少客户编号行"] = int(no_customer.sum())
     keep = ~(returned.to_numpy() | no_customer)
-    kept = data.loc[keep, list(dict.fromkeys(required))].copy()
+    kept = data.loc[keep, list(dict.fromkeys(required))]  # 新的表（写时复制），加列不会改动学生的表
     kept["_code"] = codes[keep]
     report["计入的交易行数"] = len(kept)
     if kept.empty:
@@ -1577,13 +1581,13 @@ def _clean_transactions(data, *, customer, amount, status, exclude_status, dupli
     if date is not None:
         kept["_date"] = _parse_dates(kept[date], column=date, table=table)
     if order is not None:
-        missing_order = kept[order].isna()
+        order_codes, order_ids = pd.factorize(kept[order])
+        missing_order = pd.Series(order_codes < 0, index=kept.index)
         if missing_order.any():
             raise CRMDataError(
                 f"{table}的订单号列 {order} 有 {int(missing_order.sum())} 个空值：{_rows(missing_order)}。"
                 "请补上订单号；如果每行就是一个订单，可以不写 order=（按行数计算购买次数）。"
             )
-        order_codes, order_ids = pd.factorize(kept[order])
         kept["_order"] = order_codes
         owner_codes = kept["_code"].to_numpy()
         lowest = np.full(len(order_ids), len(customers))
@@ -1603,15 +1607,18 @@ def _clean_transactions(data, *, customer, amount, status, exclude_status, dupli
 def _duplicated_rows(data: pd.DataFrame, required) -> pd.Series:
     """与前面某一行完全相同的行（结果同 ``data.duplicated(keep="first")``）。
 
-    完全相同的两行在数字、日期列上也一定相同：先只比较这些列（很快），只有在这些列上重复的行才比较全部列
-    （文字列很慢）。大表上快好几倍。
+    完全相同的两行在数字、日期列上也一定相同：先把这些列合成每行一个整数“指纹”（很快），只有指纹重复的行
+    才逐列比较全部列（文字列很慢）。大表上快好几倍；没有数字、日期列时直接逐列比较。
     """
-    cheap = [c for c, t in data.dtypes.items()
-             if isinstance(t, pd.CategoricalDtype) or (isinstance(t, np.dtype) and t.kind in "biufmM")]
+    fingerprint = None
+    for _, values in data.items():
+        bits = _row_bits(values)
+        if bits is not None:
+            fingerprint = bits if fingerprint is None else (fingerprint * np.uint64(1_000_003)) ^ bits
     try:
-        if not cheap or len(cheap) == data.shape[1]:
+        if fingerprint is None:
             return data.duplicated(keep="first")
-        candidates = data[cheap].duplicated(keep=False).to_numpy()
+        candidates = pd.Series(fingerprint).duplicated(keep=False).to_numpy()
         repeated = pd.Series(False, index=data.index)
         if candidates.any():
             repeated[candidates] = data[candidates].duplicated(keep="first").to_numpy()
@@ -1620,11 +1627,35 @@ def _duplicated_rows(data: pd.DataFrame, required) -> pd.Series:
         return data[required].duplicated(keep="first")
 
 
+def _row_bits(values: pd.Series) -> np.ndarray | None:
+    """数字、日期、类别列的每个值 → 64 位无符号整数，相等的值得到相同的整数；其他列返回 None。"""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.uint64)
+    if not isinstance(dtype, np.dtype) or dtype.kind not in "biufmM":
+        return None
+    if dtype.kind == "f":
+        numbers_ = values.to_numpy(dtype=np.float64) + 0.0  # −0.0 与 0.0 相等
+        numbers_[np.isnan(numbers_)] = np.nan  # 各种 NaN 都算同一个值
+        return numbers_.view(np.uint64)
+    if dtype.kind in "mM":
+        return values.to_numpy().view(np.int64).astype(np.uint64)
+    return values.to_numpy().astype(np.uint64)
+
+
 def _customer_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """客户编号 → (每行的整数编码, 排好序的不同客户编号)；空值和空白文字的编码为 −1。"""
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(object)  # 按编号本身排序，而不是按类别的顺序
-    codes, uniques = pd.factorize(values, sort=True)
+    codes, uniques = pd.factorize(values)
+    try:
+        sorter = np.asarray(pd.Index(uniques).argsort())
+    except TypeError:  # 数字和文字混在一起：交给 pandas 的排序规则（数字在前）
+        codes, uniques = pd.factorize(values, sort=True)
+    else:  # 只给不同的编号排序，比 factorize(sort=True) 快
+        rank = np.empty(len(sorter), dtype=np.intp)
+        rank[sorter] = np.arange(len(sorter))
+        codes, uniques = np.append(rank, -1)[codes], uniques.take(sorter)
     blank = np.array([isinstance(u, str) and not u.strip() for u in np.asarray(uniques, dtype=object)], dtype=bool)
     if blank.any():
         renumber = np.append(np.where(blank, -1, np.cumsum(~blank) - 1), -1)  # 最后一个给编码 −1 用
