@@ -1557,7 +1557,7 @@ def _clean_transactions(data, *, customer, amount, status, exclude_status, dupli
     no_customer = (codes < 0) & ~returned.to_numpy()
     report["排除的缺少客户编号行"] = int(no_customer.sum())
     keep = ~(returned.to_numpy() | no_customer)
-    kept = data.loc[keep, list(dict.fromkeys(required))]  # 新的表（写时复制），加列不会改动学生的表
+    kept = data.loc[keep, list(dict.fromkeys(required))].copy()  # 只复制用到的列
     kept["_code"] = codes[keep]
     report["计入的交易行数"] = len(kept)
     if kept.empty:
