@@ -756,8 +756,8 @@ DAYS_PER_MONTH = 30  # 教材把天数除以 30 换算成月
 _LRFMC_UNITS = {"months": "月（天数 ÷ 30）", "days": "天"}
 
 
-def lrfmc_table(members: pd.DataFrame, *, join_date: str = "join_date", load_time="load_time",
-                last_flight: str = "last_flight_date", flights: str = "flight_count", mileage: str = "mileage",
+def lrfmc_table(members: pd.DataFrame, *, join_date: str = "ffp_date", load_time="load_time",
+                last_flight: str = "last_flight_date", flights: str = "flight_count", mileage: str = "seg_km_sum",
                 avg_discount: str = "avg_discount", fare=None, member: str | None = None, unit: str = "months",
                 standardise: bool = True) -> pd.DataFrame:
     """航空公司常旅客的 LRFMC 模型：每位会员的 L、R、F、M、C 五个指标，以及标准化后的 ZL … ZC。
@@ -789,7 +789,8 @@ def lrfmc_table(members: pd.DataFrame, *, join_date: str = "join_date", load_tim
     参数
     ----
     members : 会员表，每行一位会员。
-    join_date : 入会日期所在的列（教材数据里是 ``FFP_DATE``）。
+    join_date : 入会日期所在的列（教材数据里是 ``FFP_DATE``）；默认值和其他列名的默认值都是课程数据
+        ``load_dataset("airline_members")`` 的列名（教材列名的小写）。
     load_time : 观测窗口的结束时间：列名（教材数据的 ``LOAD_TIME``），或一个日期，例如 ``"2014-03-31"``。
     last_flight : 最后一次乘机：日期列（``LAST_FLIGHT_DATE``），或“距观测结束的天数”的数字列（``LAST_TO_END``）。
     flights, mileage, avg_discount : 乘机次数、总飞行公里数、平均折扣系数所在的列
@@ -810,10 +811,10 @@ def lrfmc_table(members: pd.DataFrame, *, join_date: str = "join_date", load_tim
     ----
     >>> members = pd.DataFrame({
     ...     "member_id": ["M1", "M2", "M3", "M4"],
-    ...     "join_date": ["2010-04-01", "2012-03-31", "2013-09-01", "2011-01-01"],
+    ...     "ffp_date": ["2010-04-01", "2012-03-31", "2013-09-01", "2011-01-01"],
     ...     "last_flight_date": ["2014-03-01", "2013-03-31", "2014-03-21", "2014-01-01"],
     ...     "flight_count": [20, 2, 5, 0],
-    ...     "mileage": [30000, 1500, 6000, 0],
+    ...     "seg_km_sum": [30000, 1500, 6000, 0],
     ...     "avg_discount": [0.9, 0.5, 1.2, 0.0],
     ... })
     >>> lrfmc = lrfmc_table(members, member="member_id", load_time="2014-03-31")

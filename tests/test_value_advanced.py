@@ -131,9 +131,9 @@ def test_lrfmc_standardised_columns_have_mean_0_and_std_1(rows):
     join_days, last_days, flights, km, discount = map(list, zip(*rows, strict=True))
     end = pd.Timestamp("2014-03-31")
     members = pd.DataFrame({
-        "join_date": end - pd.to_timedelta([j + 400 for j in join_days], unit="D"),
+        "ffp_date": end - pd.to_timedelta([j + 400 for j in join_days], unit="D"),
         "last_flight_date": end - pd.to_timedelta(last_days, unit="D"),
-        "flight_count": flights, "mileage": km, "avg_discount": discount,
+        "flight_count": flights, "seg_km_sum": km, "avg_discount": discount,
     })
     constant = [c for c, v in zip(LRFMC_COLUMNS, [join_days, last_days, flights, km, discount], strict=True)
                 if len(set(v)) == 1]
