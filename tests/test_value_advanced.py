@@ -475,3 +475,15 @@ def test_duplicates_blank_customers_and_statuses_match_plain_pandas(rows):
     if not kept_dedup.empty:
         dropped = rfm_table(table, status="status", duplicates="drop")
         assert dropped["frequency"].to_dict() == kept_dedup.groupby("customer_id").size().to_dict()
+
+
+def test_lrfmc_of_the_course_airline_members_gives_the_five_textbook_groups():
+    from crm_lab.segment import LRFMC_CLUSTER_RULES, cluster_profile, kmeans_segments, name_clusters
+
+    lrfmc = lrfmc_table(load_dataset("airline_members"), member="member_id")
+    assert lrfmc.attrs["report"]["计入的会员数"] == len(lrfmc) == 6000
+    segmented = kmeans_segments(lrfmc, k=5, columns=["ZL", "ZR", "ZF", "ZM", "ZC"])
+    named = name_clusters(cluster_profile(segmented, columns=LRFMC_COLUMNS), rules=LRFMC_CLUSTER_RULES)
+    assert sorted(named["name"]) == sorted(["重要保持客户", "重要发展客户", "重要挽留客户", "一般客户", "低价值客户"])
+    keep = named.set_index("name").loc["重要保持客户"]
+    assert keep["F"] == named["F"].max() and keep["M"] == named["M"].max()
