@@ -129,7 +129,7 @@ def main() -> None:
                  or any(step.startswith("SCAN") for step in p)}
     if unindexed:
         raise SystemExit(f"customer_360 queries that do not use an index: {unindexed}")
-    write_result("bench_crm", {
+    write_result("crm", {
         "rows": rows,
         "data_generation_seconds": round(generate_seconds, 2),
         "crm_import_course_data": crm_time,
