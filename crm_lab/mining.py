@@ -172,7 +172,8 @@ def basket_matrix(lines: pd.DataFrame, *, order: str = "order_id", item: str = "
         negative = counts < 0
         if negative.any():
             raise CRMDataError(
-                f"{table}的数量列 {quantity} 有 {int(negative.sum())} 行是负数：{_rows(negative, lines[quantity])}。"
+                f"{table}的数量列 {quantity} 有 {int(negative.sum())} 行是负数："
+                f"{_rows(negative, lines.loc[keep, quantity])}。"
                 "购物篮只统计买了的商品。如果这些是退货，请在订单状态里标成“退货”并写 status=\"列名\"；"
                 "如果是录入错误，请改正后再算。"
             )
@@ -186,7 +187,7 @@ def basket_matrix(lines: pd.DataFrame, *, order: str = "order_id", item: str = "
         )
 
     kept = lines.loc[keep.to_numpy(), [order, item]]
-    order_codes, order_ids = pd.factorize(kept[order].astype(object), sort=True)
+    order_codes, order_ids = pd.factorize(kept[order], sort=True)
     item_codes, item_ids = pd.factorize(kept[item].astype(object).map(str), sort=True)
     matrix = sp.csr_matrix((np.ones(len(kept), dtype=bool), (order_codes, item_codes)),
                            shape=(len(order_ids), len(item_ids)))
@@ -476,11 +477,12 @@ def churn_features(orders: pd.DataFrame, *, cutoff, tickets: pd.DataFrame | None
         )
     window_end = cutoff_day + pd.Timedelta(days=int(window_days))
     if window_end > last + pd.Timedelta(days=1):
+        latest = last + pd.Timedelta(days=1) - pd.Timedelta(days=int(window_days))
+        hint = (f"请把 cutoff 提前到 {latest.date()} 或更早，或把 window_days 改小。" if latest > first else
+                f"数据不够长：请把 window_days 改成 {(last + pd.Timedelta(days=1) - cutoff_day).days} 或更小。")
         warnings.warn(
             f"观察窗口 {cutoff_day.date()} 到 {(window_end - pd.Timedelta(days=1)).date()} 超出了数据的最后一天 "
-            f"{last.date()}：窗口还没有结束，有些客户只是还没来得及再买，流失会被高估。"
-            f"请把 cutoff 提前到 {(last + pd.Timedelta(days=1) - pd.Timedelta(days=int(window_days))).date()} 或更早，"
-            "或把 window_days 改小。",
+            f"{last.date()}：窗口还没有结束，有些客户只是还没来得及再买，流失会被高估。{hint}",
             UserWarning, stacklevel=2,
         )
     before = day < cutoff_day
