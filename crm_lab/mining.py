@@ -239,12 +239,23 @@ def frequent_itemsets(basket: pd.DataFrame, *, min_support: float = 0.01, algori
     report = dict(getattr(basket, "attrs", {}).get("report", {}))
     basket = _check_basket(basket)
     n = basket.shape[0]
-    # 支持度不够的单个商品不可能出现在任何频繁项集里（Apriori 性质），先去掉，mlxtend 处理的表就小得多
-    item_support = _column_counts(basket) / n
-    frequent_columns = basket.columns[item_support.to_numpy() >= min_support]
+    # 支持度不够的单个商品不可能出现在任何频繁项集里（Apriori 性质），先去掉。mlxtend 处理稀疏表时也会把整张表
+    # 展开成普通表格（df.values），所以这里直接只展开支持度够的那些列：内存只跟“订单数 × 常见商品数”有关。
+    if all(isinstance(d, pd.SparseDtype) and d.fill_value is False for d in basket.dtypes):
+        matrix = basket.sparse.to_coo().tocsc()
+        matrix.eliminate_zeros()  # 存下来的 False
+        item_support = pd.Series(np.diff(matrix.indptr) / n, index=basket.columns)
+        keep = np.flatnonzero(item_support.to_numpy() >= min_support)
+        frequent = matrix[:, keep].toarray()
+    else:
+        values = basket.to_numpy(dtype=bool)
+        item_support = pd.Series(values.mean(axis=0), index=basket.columns)
+        keep = np.flatnonzero(item_support.to_numpy() >= min_support)
+        frequent = values[:, keep]
     miner = _mlxtend_fpgrowth if algorithm == "fpgrowth" else _mlxtend_apriori
-    if len(frequent_columns):
-        found = miner(basket[frequent_columns], min_support=min_support, use_colnames=True, max_len=max_len)
+    if len(keep):
+        found = miner(pd.DataFrame(frequent, columns=basket.columns[keep], copy=False), min_support=min_support,
+                      use_colnames=True, max_len=max_len)
     else:
         found = pd.DataFrame({"support": pd.Series(dtype=float), "itemsets": pd.Series(dtype=object)})
     result = pd.DataFrame({"support": found["support"].astype(float).to_numpy(),
@@ -592,15 +603,13 @@ def evaluate_classifier(model, X: pd.DataFrame, y, *, test_size: float = 0.3, ra
     matrix = skm.confusion_matrix(truth, predicted, labels=[0, 1])
     confusion = pd.DataFrame(matrix, index=pd.Index([f"实际：{c}" for c in names], name="实际"),
                              columns=pd.Index([f"预测：{c}" for c in names], name="预测"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", skm._classification.UndefinedMetricWarning)  # 没有预测为正类时记为 0
-        values = {
-            "accuracy": skm.accuracy_score(truth, predicted),
-            "precision": skm.precision_score(truth, predicted, zero_division=0),
-            "recall": skm.recall_score(truth, predicted, zero_division=0),
-            "f1": skm.f1_score(truth, predicted, zero_division=0),
-            "roc_auc": skm.roc_auc_score(truth, scores),
-        }
+    values = {  # 一个都没有预测为正类时，精确率记为 0
+        "accuracy": skm.accuracy_score(truth, predicted),
+        "precision": skm.precision_score(truth, predicted, zero_division=0),
+        "recall": skm.recall_score(truth, predicted, zero_division=0),
+        "f1": skm.f1_score(truth, predicted, zero_division=0),
+        "roc_auc": skm.roc_auc_score(truth, scores),
+    }
     positive = names[1]
     metrics = pd.DataFrame({
         "指标": ["准确率", "精确率", "召回率", "F1 值", "ROC-AUC"],
@@ -808,36 +817,24 @@ def _check_basket(basket) -> pd.DataFrame:
     if basket.columns.duplicated().any():
         repeated = basket.columns[basket.columns.duplicated()].unique().tolist()
         raise CRMDataError(f"购物篮矩阵有重复的列名：{repeated[:5]}。每种商品只能有一列。")
-    columns, changed = {}, False
-    for column in basket.columns:
-        values = basket[column]
-        dtype = values.dtype.subtype if isinstance(values.dtype, pd.SparseDtype) else values.dtype
-        if not pd.api.types.is_bool_dtype(dtype):
-            dense = values.sparse.to_dense() if isinstance(values.dtype, pd.SparseDtype) else values
-            wrong = ~dense.isin([0, 1]) | dense.isna()
-            if wrong.any():
-                raise CRMDataError(
-                    f"购物篮矩阵的列 {column} 有不是 0/1（或 True/False）的值：{_rows(wrong, dense)}。"
-                    "购物篮矩阵只记“买了没有”，请用 basket_matrix(订单明细) 生成，或把数量换成 df > 0。"
-                )
-            values, changed = dense.astype(bool).astype(pd.SparseDtype(bool)), True
-        changed |= not isinstance(column, str)  # mlxtend 要求稀疏表的列名是文字
-        columns[str(column)] = values
-    return pd.DataFrame(columns, index=basket.index) if changed else basket
-
-
-def _column_counts(basket: pd.DataFrame) -> pd.Series:
-    """每列 True 的个数；稀疏列只数存下来的值，不展开成普通表格。"""
-    counts = {}
-    for column in basket.columns:
-        values = basket[column]
-        if isinstance(values.dtype, pd.SparseDtype):
-            counts[column] = int(np.count_nonzero(values.array.sp_values))
-            if values.dtype.fill_value:
-                counts[column] += len(values) - values.array.sp_index.npoints
-        else:
-            counts[column] = int(values.sum())
-    return pd.Series(counts, dtype="int64")
+    not_bool = [i for i, d in enumerate(basket.dtypes)
+                if not pd.api.types.is_bool_dtype(d.subtype if isinstance(d, pd.SparseDtype) else d)]
+    named = all(isinstance(c, str) for c in basket.columns)  # mlxtend 要求稀疏表的列名是文字
+    if not not_bool and named:
+        return basket
+    columns = {str(c): basket.iloc[:, i] for i, c in enumerate(basket.columns)}
+    target = pd.SparseDtype(bool) if all(isinstance(d, pd.SparseDtype) for d in basket.dtypes) else bool
+    for i in not_bool:
+        values = basket.iloc[:, i]
+        dense = values.sparse.to_dense() if isinstance(values.dtype, pd.SparseDtype) else values
+        wrong = ~dense.isin([0, 1]) | dense.isna()
+        if wrong.any():
+            raise CRMDataError(
+                f"购物篮矩阵的列 {basket.columns[i]} 有不是 0/1（或 True/False）的值：{_rows(wrong, dense)}。"
+                "购物篮矩阵只记“买了没有”，请用 basket_matrix(订单明细) 生成，或把数量换成 df > 0。"
+            )
+        columns[str(basket.columns[i])] = dense.astype(target)
+    return pd.DataFrame(columns, index=basket.index)
 
 
 def _ticket_features(tickets, *, customer, ticket_date, rating, bad_rating, cutoff, customers, report) -> pd.DataFrame:
