@@ -241,7 +241,8 @@ def frequent_itemsets(basket: pd.DataFrame, *, min_support: float = 0.01, algori
     n = basket.shape[0]
     # 支持度不够的单个商品不可能出现在任何频繁项集里（Apriori 性质），先去掉。mlxtend 处理稀疏表时也会把整张表
     # 展开成普通表格（df.values），所以这里直接只展开支持度够的那些列：内存只跟“订单数 × 常见商品数”有关。
-    if all(isinstance(d, pd.SparseDtype) and d.fill_value is False for d in basket.dtypes):
+    if all(isinstance(d, pd.SparseDtype) and isinstance(d.fill_value, (bool, np.bool_)) and not d.fill_value
+           for d in basket.dtypes):
         matrix = basket.sparse.to_coo().tocsc()
         matrix.eliminate_zeros()  # 存下来的 False
         item_support = pd.Series(np.diff(matrix.indptr) / n, index=basket.columns)
