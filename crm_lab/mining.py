@@ -239,28 +239,38 @@ def frequent_itemsets(basket: pd.DataFrame, *, min_support: float = 0.01, algori
     report = dict(getattr(basket, "attrs", {}).get("report", {}))
     basket = _check_basket(basket)
     n = basket.shape[0]
-    # 支持度不够的单个商品不可能出现在任何频繁项集里（Apriori 性质），先去掉。mlxtend 处理稀疏表时也会把整张表
-    # 展开成普通表格（df.values），所以这里直接只展开支持度够的那些列：内存只跟“订单数 × 常见商品数”有关。
+    # 两个省力的办法，结果不变：
+    # 1. 支持度不够的单个商品不可能出现在任何频繁项集里（Apriori 性质），先去掉这些列；
+    # 2. 单个商品的支持度直接数出来；多个商品的组合只可能出现在含 ≥ 2 种常见商品的订单里，所以只把这些订单交给
+    #    mlxtend（门槛按订单数换算），再把出现次数除以全部订单数。mlxtend 会把输入展开成普通表格（df.values），
+    #    这样展开的只是“多商品订单数 × 常见商品数”。
     if all(isinstance(d, pd.SparseDtype) and isinstance(d.fill_value, (bool, np.bool_)) and not d.fill_value
            for d in basket.dtypes):
         matrix = basket.sparse.to_coo().tocsc()
         matrix.eliminate_zeros()  # 存下来的 False
         item_support = pd.Series(np.diff(matrix.indptr) / n, index=basket.columns)
         keep = np.flatnonzero(item_support.to_numpy() >= min_support)
-        frequent = matrix[:, keep].toarray()
+        rows = matrix[:, keep].tocsr()
+        frequent = rows[np.diff(rows.indptr) >= 2].toarray()
     else:
         values = basket.to_numpy(dtype=bool)
         item_support = pd.Series(values.mean(axis=0), index=basket.columns)
         keep = np.flatnonzero(item_support.to_numpy() >= min_support)
-        frequent = values[:, keep]
-    miner = _mlxtend_fpgrowth if algorithm == "fpgrowth" else _mlxtend_apriori
-    if len(keep):
-        found = miner(pd.DataFrame(frequent, columns=basket.columns[keep], copy=False), min_support=min_support,
-                      use_colnames=True, max_len=max_len)
-    else:
-        found = pd.DataFrame({"support": pd.Series(dtype=float), "itemsets": pd.Series(dtype=object)})
-    result = pd.DataFrame({"support": found["support"].astype(float).to_numpy(),
-                           "itemsets": found["itemsets"].to_numpy(dtype=object)})
+        frequent = values[:, keep][values[:, keep].sum(axis=1) >= 2]
+    columns = basket.columns[keep]
+    found = [pd.DataFrame({"support": item_support.iloc[keep].to_numpy(),
+                           "itemsets": [frozenset([c]) for c in columns]})]
+    m = frequent.shape[0]
+    if (max_len is None or max_len >= 2) and m and min_support * n <= m:
+        miner = _mlxtend_fpgrowth if algorithm == "fpgrowth" else _mlxtend_apriori
+        lowered = min_support * n / m * (1 - 1e-9)  # 换算后的门槛略放低，下面按出现次数精确筛选
+        mined = miner(pd.DataFrame(frequent, columns=columns, copy=False), min_support=lowered, use_colnames=True,
+                      max_len=max_len)
+        mined = mined[mined["itemsets"].map(len) >= 2]
+        support = np.rint(mined["support"].to_numpy() * m) / n
+        found.append(pd.DataFrame({"support": support, "itemsets": mined["itemsets"].to_numpy(dtype=object)})
+                     [support >= min_support])
+    result = pd.concat(found, ignore_index=True)
     result["length"] = result["itemsets"].map(len).astype("int64")
     order_key = result["itemsets"].map(lambda s: tuple(sorted(map(str, s))))
     result = (result.assign(_key=order_key).sort_values(["support", "length", "_key"], ascending=[False, True, True],
