@@ -158,15 +158,16 @@ def brute_force_itemsets(dense: pd.DataFrame, min_support: float) -> dict:
 
 
 @PROPERTY
-@given(order_lines(), st.sampled_from([0.1, 0.2, 0.35, 0.5]))
-def test_apriori_and_fpgrowth_agree_with_each_other_and_with_counting(lines, min_support):
+@given(order_lines(), st.sampled_from([0.1, 0.2, 0.3, 0.35, 0.5]), st.sampled_from([None, 1, 2]))
+def test_apriori_and_fpgrowth_agree_with_each_other_and_with_counting(lines, min_support, max_len):
     basket = basket_matrix(lines)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "nothing frequent" is a valid outcome here
-        fp = frequent_itemsets(basket, min_support=min_support, algorithm="fpgrowth")
-        ap = frequent_itemsets(basket, min_support=min_support, algorithm="apriori")
+        fp = frequent_itemsets(basket, min_support=min_support, algorithm="fpgrowth", max_len=max_len)
+        ap = frequent_itemsets(basket, min_support=min_support, algorithm="apriori", max_len=max_len)
     assert as_sets(fp) == as_sets(ap)
-    assert as_sets(fp) == brute_force_itemsets(basket.sparse.to_dense(), min_support)
+    expected = brute_force_itemsets(basket.sparse.to_dense(), min_support)
+    assert as_sets(fp) == {k: v for k, v in expected.items() if max_len is None or len(k) <= max_len}
     assert fp["support"].is_monotonic_decreasing
     assert (fp["length"] == fp["itemsets"].map(len)).all()
 
