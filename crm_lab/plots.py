@@ -560,3 +560,82 @@ def segment_share_chart(summary, *, ax=None, title: str = "各类客户的人数
     ax.set_title(title)
     ax.legend(loc="lower right")
     return ax
+
+
+# ---------------------------------------------------------------------------------------------
+# 流失预警：混淆矩阵和 ROC 曲线（配合 crm_lab.mining.evaluate_classifier）
+# ---------------------------------------------------------------------------------------------
+
+
+def plot_confusion_matrix(confusion, *, ax=None, title: str = "混淆矩阵", cmap: str = "Blues"):
+    """画混淆矩阵热力图：每格写出人数和占全部样本的比例。返回 matplotlib 的 Axes。
+
+    参数
+    ----
+    confusion : 2×2 的 DataFrame，行是实际类别、列是预测类别，例如
+        ``evaluate_classifier(...)["confusion_matrix"]``。
+    ax : 画在哪个坐标系上（可选）；title : 标题；cmap : 颜色。
+
+    >>> import pandas as pd
+    >>> confusion = pd.DataFrame([[50, 10], [5, 35]], index=["实际：未流失", "实际：流失"],
+    ...                          columns=["预测：未流失", "预测：流失"])
+    >>> ax = plot_confusion_matrix(confusion)
+    >>> ax.get_xlabel(), ax.get_ylabel()
+    ('预测类别', '实际类别')
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    values = np.asarray(confusion, dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.8, 4))
+    image = ax.imshow(values, cmap=cmap)
+    total = values.sum()
+    middle = (values.max() + values.min()) / 2
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            share = values[i, j] / total if total else 0.0
+            ax.text(j, i, f"{int(values[i, j])}\n({share:.0%})", ha="center", va="center",
+                    color="white" if values[i, j] > middle else "black", fontsize=12)
+    ax.set_xticks(range(values.shape[1]), [str(c) for c in getattr(confusion, "columns", range(values.shape[1]))])
+    ax.set_yticks(range(values.shape[0]), [str(c) for c in getattr(confusion, "index", range(values.shape[0]))])
+    ax.set_xlabel("预测类别")
+    ax.set_ylabel("实际类别")
+    ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax, label="人数")
+    return ax
+
+
+def plot_roc_curve(y_true, scores, *, ax=None, title: str = "ROC 曲线", label: str = "模型"):
+    """画 ROC 曲线（横轴误报率、纵轴召回率），图例里写出 AUC。返回 matplotlib 的 Axes。
+
+    参数
+    ----
+    y_true : 实际的 0/1 标签；scores : 模型给出的正类得分（概率），例如
+        ``evaluate_classifier(...)["scores"]`` 的 ``y_true`` 和 ``score`` 两列。
+    ax : 画在哪个坐标系上（可选）；title : 标题；label : 图例中模型的名字。
+
+    >>> ax = plot_roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> ax.get_legend().get_texts()[0].get_text()
+    '模型（AUC = 0.75）'
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    fpr, tpr, _ = roc_curve(y_true, scores)
+    auc = roc_auc_score(y_true, scores)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.8, 4.4))
+    ax.plot(fpr, tpr, linewidth=2, label=f"{label}（AUC = {auc:.2f}）")
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="随机猜测（AUC = 0.50）")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("误报率（没流失却被预警的比例）")
+    ax.set_ylabel("召回率（流失客户被预警出来的比例）")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    return ax
