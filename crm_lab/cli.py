@@ -345,6 +345,20 @@ def cmd_datasets(args) -> int:
 # ---------------------------------------------------------------- collect, grades
 
 
+def cmd_students(args) -> int:
+    from crm_lab.collect import read_roster, register_students
+    from crm_lab.data import CRMDataError
+
+    try:
+        roster = read_roster(args.roster, id_column=args.id_column, name_column=args.name_column)
+    except CRMDataError as exc:
+        print(f"登记学生失败：{exc}", file=sys.stderr)
+        return 1
+    count = register_students(args.course, roster)
+    print(f"已把 {count} 位学生登记进 {Path(args.course).resolve() / 'gradebook.db'}。")
+    return 0
+
+
 def cmd_collect(args) -> int:
     from crm_lab.collect import collect_submissions, course_students, format_report
     from crm_lab.data import CRMDataError
@@ -434,6 +448,13 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="检查环境并给出解决办法")
     doctor.add_argument("--workspace", default=str(DEFAULT_WORKSPACE), help="要检查写入权限的工作区")
     doctor.set_defaults(func=cmd_doctor)
+
+    students = sub.add_parser("students", help="把学生名单登记进课程的成绩库 gradebook.db")
+    students.add_argument("roster", help="学生名单 CSV/Excel，列：学号、姓名")
+    students.add_argument("--course", default=".", help="课程文件夹（默认当前文件夹）")
+    students.add_argument("--id-column", default="学号", help="学号那一列的列名（默认“学号”）")
+    students.add_argument("--name-column", default="姓名", help="姓名那一列的列名（默认“姓名”）")
+    students.set_defaults(func=cmd_students)
 
     collect = sub.add_parser("collect", help="把交上来的笔记本按学号和作业放进 nbgrader 的 submitted/")
     collect.add_argument("folder", help="存放交上来的作业的文件夹（可以有子文件夹）")

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -65,6 +67,51 @@ def course_students(course_dir=".", *, roster=None, id_column: str = "学号") -
             "或先运行 nbgrader db student import 名单.csv（列：id, last_name, first_name）。"
         )
     return ids
+
+
+def read_roster(path, *, id_column: str = "学号", name_column: str = "姓名") -> pd.DataFrame:
+    """读学生名单（CSV/Excel），返回列为 学号、姓名 的表；缺列、缺学号、学号重复时报错（Excel 行号）。
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "名单.csv"
+    ...     _ = path.write_text("学号,姓名\\n2023010112,张三\\n", encoding="gbk")
+    ...     read_roster(path).to_dict("records")
+    [{'学号': '2023010112', '姓名': '张三'}]
+    """
+    table = read_table(path, dtype=str)
+    missing = [c for c in (id_column, name_column) if c not in table.columns]
+    if missing:
+        raise CRMDataError(
+            f"名单 {path} 里没有 {', '.join(missing)} 列。现有的列：{', '.join(map(str, table.columns))}。"
+            "请把表头改成“学号”“姓名”，或用 --id-column / --name-column 写出你的列名。"
+        )
+    ids = table[id_column].fillna("").astype("str").str.strip().str.removesuffix(".0")
+    rows = pd.Series(range(2, len(table) + 2))
+    if ids.eq("").any():
+        shown = "、".join(map(str, rows[ids.eq("")][:5]))
+        raise CRMDataError(f"名单 {path} 第 {shown} 行没有学号。请补上学号，或删掉这些行。")
+    duplicated = ids.duplicated(keep=False)
+    if duplicated.any():
+        shown = "、".join(f"{r}（{i}）" for r, i in zip(rows[duplicated][:6], ids[duplicated][:6], strict=True))
+        raise CRMDataError(f"名单 {path} 里学号重复：第 {shown} 行。每位学生只写一行。")
+    return pd.DataFrame({"学号": ids, "姓名": table[name_column].fillna("").astype("str").str.strip()})
+
+
+def register_students(course_dir, roster: pd.DataFrame) -> int:
+    """把名单（``read_roster`` 的结果）上的学生登记进课程的 gradebook.db（没有就新建），返回登记的人数。
+
+    登记过的学生即使一次作业都没交，导出和总评里也有他（作业按 0 分计）。已有的学生只更新姓名。
+    """
+    from nbgrader.api import Gradebook
+
+    # a new gradebook.db is stamped by calling the `alembic` program of this environment
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    database = Path(course_dir).resolve() / "gradebook.db"
+    with Gradebook(f"sqlite:///{database}") as gradebook:
+        for row in roster.itertuples(index=False):
+            gradebook.update_or_create_student(row.学号, last_name=row.姓名, first_name="")
+    return len(roster)
 
 
 def released_notebooks(course_dir=".", *, release_directory: str = "notebooks") -> dict[tuple[str, str], set[str]]:
