@@ -397,13 +397,15 @@ def cmd_grades(args) -> int:
     from crm_lab import grading
     from crm_lab.data import CRMDataError
 
-    try:
+    try:  # the options first: a typo there should not wait for the gradebook to load
+        columns = _pairs(args.columns, "--columns", numbers=False)
+        weights = _pairs(args.weights, "--weights")
+        usual_weights = _pairs(args.usual_weights, "--usual-weights")
         assignments = [a.strip() for a in args.assignments.split(",")] if args.assignments else None
         homework = grading.homework_scores(args.gradebook or Path(args.course) / "gradebook.db",
                                            assignments=assignments)
-        sheet = grading.read_score_sheet(args.sheet, columns=_pairs(args.columns, "--columns", numbers=False))
-        table = grading.course_grades(homework, sheet, weights=_pairs(args.weights, "--weights"),
-                                      usual_weights=_pairs(args.usual_weights, "--usual-weights"))
+        sheet = grading.read_score_sheet(args.sheet, columns=columns)
+        table = grading.course_grades(homework, sheet, weights=weights, usual_weights=usual_weights)
     except CRMDataError as exc:
         print(f"计算总评失败：{exc}", file=sys.stderr)
         return 1
