@@ -22,3 +22,12 @@ c.ClearSolutions.text_stub = "在这里写下你的答案。"
 # A test cell a student deleted is put back at autograde time, so deleting it cannot earn points.
 c.OverwriteCells.add_missing_cells = True
 c.OverwriteCells.missing_cell_notification = "# 这个单元格（{cell_id}）在提交的作业里被删除了，评分时已恢复。\n"
+
+# Feedback sent to students shows which tests failed and their Chinese hints, but never the code of the
+# hidden tests (nbgrader 0.9.6 would show it: jupyter/nbgrader#917). crm_lab is installed with the course.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
+
+from crm_lab.feedback import HideHiddenTests  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]

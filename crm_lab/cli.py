@@ -1,7 +1,12 @@
 """命令行工具 ``crm-lab``。
 
 - ``crm-lab start [DIR]``：把学生版笔记本和数据复制到工作区 DIR（默认 ~/crm-lab-work），然后打开 JupyterLab；
-  已有的文件一律不覆盖，``--update`` 只补上工作区里还没有的文件；
+  已有的文件一律不覆盖，``--update`` 只补上工作区里还没有的文件；学生的 JupyterLab 里没有 nbgrader 的
+  出题（Create Assignment）、批改（Formgrader）和课程列表插件，只有验证（Validate）和作业列表（Assignments）；
+- ``crm-lab start --teacher [DIR]``：准备教师的课程文件夹（默认 ~/crm-lab-course：教师版 solutions/、学生版、
+  数据和 nbgrader_config.py），在那里打开带全部批改工具的 JupyterLab；
+- ``crm-lab collect DIR``：把 U 盘或共享文件夹里交上来的笔记本按学号和作业放进 submitted/（见 ``crm_lab.collect``）；
+- ``crm-lab grades 成绩登记表.xlsx``：由成绩库和登记表算出总评，写出 CSV、Excel 和分布图（见 ``crm_lab.grading``）；
 - ``crm-lab doctor``：检查环境，每个问题都附上解决办法；
 - ``crm-lab datasets``：列出课程自带的数据表（``--rebuild`` 在源码目录里重新生成它们）。
 """
@@ -22,6 +27,10 @@ from pathlib import Path
 from crm_lab.resources import shipped_dir
 
 DEFAULT_WORKSPACE = Path("~/crm-lab-work")
+DEFAULT_COURSE = Path("~/crm-lab-course")
+# Jupyter config folder added for students: disables nbgrader's teacher plugins (lab and server side)
+STUDENT_JUPYTER_CONFIG = Path(__file__).resolve().parent / "student_jupyter_config"
+TEACHER_FILES = ("nbgrader_config.py", "solutions", "notebooks", "datasets")
 DISTRIBUTION = "crm-lab"
 OVERRIDES_FILE = Path("share/jupyter/lab/settings/overrides.d/crm-lab.json")
 
@@ -52,11 +61,44 @@ def prepare_workspace(workspace: str | Path, *, update: bool = False) -> dict[st
     >>> any(p.suffix == ".ipynb" for p in result["copied"])
     True
     """
+    return _copy_missing(workspace, workspace_files(), update=update)
+
+
+def teacher_workspace_files() -> list[tuple[Path, Path]]:
+    """教师课程文件夹应有的文件：(源文件, 相对路径)。只能来自源码目录（wheel 里不带教师版答案）。"""
+    from crm_lab.course import source_checkout
+
+    root = source_checkout()
+    pairs = []
+    for name in TEACHER_FILES:
+        src = root / name
+        if src.is_file():
+            pairs.append((src, Path(name)))
+            continue
+        for path in sorted(src.rglob("*")):
+            if path.is_file() and not {".ipynb_checkpoints", "__pycache__"} & set(path.parts):
+                pairs.append((path, path.relative_to(root)))
+    return pairs
+
+
+def prepare_teacher_workspace(course: str | Path, *, update: bool = False) -> dict[str, list[Path]]:
+    """准备教师的课程文件夹（nbgrader 的课程目录），规则同 ``prepare_workspace``：已有的文件永远不覆盖。
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     result = prepare_teacher_workspace(folder)
+    >>> Path("nbgrader_config.py") in result["copied"], any(p.parts[0] == "solutions" for p in result["copied"])
+    (True, True)
+    """
+    return _copy_missing(course, teacher_workspace_files(), update=update)
+
+
+def _copy_missing(workspace, files, *, update: bool) -> dict[str, list[Path]]:
     workspace = Path(workspace).expanduser()
     fresh = not workspace.exists() or not any(workspace.iterdir())
     workspace.mkdir(parents=True, exist_ok=True)
     result: dict[str, list[Path]] = {"copied": [], "kept": [], "available": []}
-    for src, rel in workspace_files():
+    for src, rel in files:
         target = workspace / rel
         if target.exists():
             result["kept"].append(rel)
@@ -67,6 +109,18 @@ def prepare_workspace(workspace: str | Path, *, update: bool = False) -> dict[st
         else:
             result["available"].append(rel)
     return result
+
+
+def student_lab_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """学生 JupyterLab 的环境变量：JUPYTER_CONFIG_PATH 里加上关闭 nbgrader 教师插件的配置文件夹。
+
+    >>> student_lab_env({})["JUPYTER_CONFIG_PATH"] == str(STUDENT_JUPYTER_CONFIG)
+    True
+    """
+    env = dict(os.environ if env is None else env)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in [str(STUDENT_JUPYTER_CONFIG), env.get("JUPYTER_CONFIG_PATH", "")] if p)
+    return env
 
 
 def lab_command(workspace: Path, *, open_browser: bool, port: int | None, extra: list[str]):
@@ -81,28 +135,38 @@ def lab_command(workspace: Path, *, open_browser: bool, port: int | None, extra:
 
 
 def cmd_start(args) -> int:
-    workspace = Path(args.dir).expanduser().resolve()
+    default = DEFAULT_COURSE if args.teacher else DEFAULT_WORKSPACE
+    workspace = Path(args.dir or default).expanduser().resolve()
     try:
-        result = prepare_workspace(workspace, update=args.update)
+        if args.teacher:
+            result = prepare_teacher_workspace(workspace, update=args.update)
+        else:
+            result = prepare_workspace(workspace, update=args.update)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except OSError as exc:
         print(f"无法在 {workspace} 建立工作区：{exc}。请换一个有写权限的文件夹，例如 "
               f"crm-lab start D:\\crm-lab-work。", file=sys.stderr)
         return 1
-    print(f"工作区：{workspace}")
+    print(f"{'课程文件夹（教师）' if args.teacher else '工作区'}：{workspace}")
     if result["copied"]:
         print(f"  已复制 {len(result['copied'])} 个文件（笔记本和数据）。")
     if result["kept"]:
         print(f"  保留了你已有的 {len(result['kept'])} 个文件，没有覆盖。")
     if result["available"]:
         print(f"  有 {len(result['available'])} 个新文件还没有加入工作区，"
-              f"运行 crm-lab start --update \"{workspace}\" 添加（不会覆盖你的文件）。")
+              f"运行 crm-lab start{' --teacher' if args.teacher else ''} --update \"{workspace}\" 添加"
+              "（不会覆盖你的文件）。")
     if args.no_lab:
         return 0
     command = lab_command(workspace, open_browser=not args.no_browser, port=args.port,
                           extra=args.lab_args)
+    # the teacher's lab runs in the course folder: nbgrader and its formgrader read nbgrader_config.py there
+    env = None if args.teacher else student_lab_env()
     print("正在打开 JupyterLab……（关闭时在这个窗口按 Ctrl+C 两次）", flush=True)
     try:
-        return subprocess.call(command)
+        return subprocess.call(command, cwd=workspace, env=env)
     except KeyboardInterrupt:
         return 0
 
@@ -278,6 +342,89 @@ def cmd_datasets(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- collect, grades
+
+
+def cmd_students(args) -> int:
+    from crm_lab.collect import read_roster, register_students
+    from crm_lab.data import CRMDataError
+
+    try:
+        roster = read_roster(args.roster, id_column=args.id_column, name_column=args.name_column)
+    except CRMDataError as exc:
+        print(f"登记学生失败：{exc}", file=sys.stderr)
+        return 1
+    count = register_students(args.course, roster)
+    print(f"已把 {count} 位学生登记进 {Path(args.course).resolve() / 'gradebook.db'}。")
+    return 0
+
+
+def cmd_collect(args) -> int:
+    from crm_lab.collect import collect_submissions, course_students, format_report
+    from crm_lab.data import CRMDataError
+
+    try:
+        students = course_students(args.course, roster=args.roster, id_column=args.id_column)
+        report = collect_submissions(args.folder, args.course, students=students, dry_run=args.dry_run)
+    except CRMDataError as exc:
+        print(f"收作业失败：{exc}", file=sys.stderr)
+        return 1
+    print(format_report(report))
+    if args.dry_run:
+        print("（--dry-run：只是预览，没有复制任何文件）")
+    return 0
+
+
+def _pairs(text: str | None, option: str, *, numbers: bool = True) -> dict | None:
+    if not text:
+        return None
+    from crm_lab.data import CRMDataError
+
+    result = {}
+    for item in text.replace("，", ",").split(","):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise CRMDataError(f"{option} 的写法是 名称=值,名称=值（例如 期末=0.7,期中=0.2,平时=0.1），"
+                               f"这一项看不懂：{item!r}。")
+        try:
+            result[key.strip()] = float(value) if numbers else value.strip()
+        except ValueError as exc:
+            raise CRMDataError(f"{option} 里 {key.strip()} 的值 {value!r} 不是数字。") from exc
+    return result
+
+
+def cmd_grades(args) -> int:
+    from crm_lab import grading
+    from crm_lab.data import CRMDataError
+
+    try:  # the options first: a typo there should not wait for the gradebook to load
+        columns = _pairs(args.columns, "--columns", numbers=False)
+        weights = _pairs(args.weights, "--weights")
+        usual_weights = _pairs(args.usual_weights, "--usual-weights")
+        assignments = [a.strip() for a in args.assignments.split(",")] if args.assignments else None
+        homework = grading.homework_scores(args.gradebook or Path(args.course) / "gradebook.db",
+                                           assignments=assignments)
+        sheet = grading.read_score_sheet(args.sheet, columns=columns)
+        table = grading.course_grades(homework, sheet, weights=weights, usual_weights=usual_weights)
+    except CRMDataError as exc:
+        print(f"计算总评失败：{exc}", file=sys.stderr)
+        return 1
+    stats = grading.assignment_statistics(homework)
+    paths = grading.write_grades(table, stats, args.out)
+    report = table.attrs["report"]
+    shown = table[["学号", "姓名", "作业", "平时", "期中", "期末", "总评"]].round(1)
+    print(shown.to_string(index=False))
+    print(f"\n{report['学生人数']} 位学生，{report['作业次数']} 次作业；"
+          f"总评 = " + " + ".join(f"{k} {v:.0%}" for k, v in report["总评权重"].items())
+          + "；平时 = " + " + ".join(f"{k} {v:.0%}" for k, v in report["平时权重"].items()))
+    if report["缺交作业"]:
+        print("缺交作业（按 0 分计）：" + "；".join(f"{sid}：{'、'.join(items)}"
+                                             for sid, items in report["缺交作业"].items()))
+    for path in paths.values():
+        print(f"已写出 {path}")
+    return 0
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -290,8 +437,10 @@ def build_parser() -> argparse.ArgumentParser:
     start = sub.add_parser("start", help="准备学生工作区并打开 JupyterLab",
                            epilog="写在 -- 之后的参数原样交给 jupyter lab，例如 "
                                   "crm-lab start -- --ServerApp.port=9000")
-    start.add_argument("dir", nargs="?", default=str(DEFAULT_WORKSPACE),
-                       help=f"工作区文件夹（默认 {DEFAULT_WORKSPACE}）")
+    start.add_argument("dir", nargs="?", default=None,
+                       help=f"工作区文件夹（默认 {DEFAULT_WORKSPACE}；教师默认 {DEFAULT_COURSE}）")
+    start.add_argument("--teacher", action="store_true",
+                       help="教师：准备课程文件夹（教师版、学生版、数据、nbgrader 设置），打开带批改工具的 JupyterLab")
     start.add_argument("--update", action="store_true", help="补上工作区里还没有的新文件（不覆盖已有文件）")
     start.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
     start.add_argument("--no-lab", action="store_true", help="只准备工作区，不打开 JupyterLab")
@@ -301,6 +450,32 @@ def build_parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="检查环境并给出解决办法")
     doctor.add_argument("--workspace", default=str(DEFAULT_WORKSPACE), help="要检查写入权限的工作区")
     doctor.set_defaults(func=cmd_doctor)
+
+    students = sub.add_parser("students", help="把学生名单登记进课程的成绩库 gradebook.db")
+    students.add_argument("roster", help="学生名单 CSV/Excel，列：学号、姓名")
+    students.add_argument("--course", default=".", help="课程文件夹（默认当前文件夹）")
+    students.add_argument("--id-column", default="学号", help="学号那一列的列名（默认“学号”）")
+    students.add_argument("--name-column", default="姓名", help="姓名那一列的列名（默认“姓名”）")
+    students.set_defaults(func=cmd_students)
+
+    collect = sub.add_parser("collect", help="把交上来的笔记本按学号和作业放进 nbgrader 的 submitted/")
+    collect.add_argument("folder", help="存放交上来的作业的文件夹（可以有子文件夹）")
+    collect.add_argument("--course", default=".", help="课程文件夹（默认当前文件夹）")
+    collect.add_argument("--roster", default=None, help="学生名单 CSV/Excel（默认用成绩库 gradebook.db 里的学生）")
+    collect.add_argument("--id-column", default="学号", help="名单里学号那一列的列名（默认“学号”）")
+    collect.add_argument("--dry-run", action="store_true", help="只列出会怎么收，不复制")
+    collect.set_defaults(func=cmd_collect)
+
+    grades = sub.add_parser("grades", help="算出课程总评（期末 70%% + 期中 20%% + 平时 10%%），导出表格和分布图")
+    grades.add_argument("sheet", help="成绩登记表（CSV 或 Excel），列：学号、姓名、期末、期中、考勤、课堂表现")
+    grades.add_argument("--course", default=".", help="课程文件夹（默认当前文件夹），读其中的 gradebook.db")
+    grades.add_argument("--gradebook", default=None, help="作业成绩：gradebook.db 或 nbgrader export 的 CSV")
+    grades.add_argument("--out", default="总评成绩", help="输出文件夹（默认“总评成绩”）")
+    grades.add_argument("--assignments", default=None, help="只算这些作业，逗号分隔（默认全部已发布的作业）")
+    grades.add_argument("--weights", default=None, help="总评权重，例如 期末=0.7,期中=0.2,平时=0.1")
+    grades.add_argument("--usual-weights", default=None, help="平时权重，例如 作业=0.5,考勤=0.25,课堂表现=0.25")
+    grades.add_argument("--columns", default=None, help="登记表的列名与默认不同时，例如 学号=学生编号,期末=期末考试")
+    grades.set_defaults(func=cmd_grades)
 
     datasets = sub.add_parser("datasets", help="列出课程自带的数据表")
     datasets.add_argument("--rebuild", action="store_true", help="在源码目录里重新生成数据表和数据字典")

@@ -42,9 +42,11 @@ def assignments() -> list[str]:
 
 
 def tool_env() -> dict[str, str]:
-    """运行 nbgrader 的环境变量：把本环境的 bin 放在 PATH 最前面（nbgrader 要调用 alembic）。"""
+    """运行 nbgrader 的环境变量：把本环境的 bin 放在 PATH 最前面（nbgrader 要调用 alembic），
+    并让 nbgrader 和评分内核导入的 crm_lab 就是现在运行的这一份（课程设置 nbgrader_config.py 要用它）。"""
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in [str(PACKAGE_DIR.parent), env.get("PYTHONPATH", "")] if p)
     return env
 
 
