@@ -66,9 +66,17 @@ def replace_code(page, cell, code: str) -> None:
     from playwright.sync_api import expect
 
     editor = cell.locator(".cm-content")
-    editor.click()
-    # keys sent before CodeMirror has focus go to the notebook (Ctrl+A there selects cells, not text)
-    expect(cell.locator(".cm-editor.cm-focused")).to_have_count(1)
+    focused = cell.locator(".cm-editor.cm-focused")
+    # keys sent before CodeMirror has focus go to the notebook (Ctrl+A there selects cells, not text);
+    # a click that lands while the notebook is still scrolling after "run all" can miss: click again
+    for _ in range(4):
+        editor.click()
+        try:
+            expect(focused).to_have_count(1, timeout=3 * SECONDS)
+            break
+        except AssertionError:
+            page.wait_for_timeout(500)
+    expect(focused).to_have_count(1)
     expect(page.locator(".jp-Notebook.jp-mod-editMode")).to_have_count(1)
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")

@@ -30,6 +30,13 @@ def test_wheel_contents(wheel):
     assert "crm_lab/_shipped/datasets/README.md" in names
     assert "crm_lab/_shipped/notebooks/m0_getting_started/m0_getting_started.ipynb" in names
     assert not any(n.startswith("crm_lab/_shipped/solutions") for n in names), "no solutions for students"
+    prefix = "crm_lab/_shipped/datasets/"
+    shipped = {n.removeprefix(prefix) for n in names if n.startswith(prefix)}
+    expected = {p.name for p in (REPO / "datasets").iterdir() if p.is_file()}
+    assert shipped == expected, "every table, the messy GBK file and every data dictionary ship in the wheel"
+    # a student's `crm-lab start` turns nbgrader's teacher tools off with these files
+    assert "crm_lab/student_jupyter_config/labconfig/page_config.json" in names
+    assert "crm_lab/student_jupyter_config/jupyter_server_config.json" in names
     overrides = next(n for n in names if n.endswith("share/jupyter/lab/settings/overrides.d/crm-lab.json"))
     settings = json.loads(zipfile.ZipFile(wheel).read(overrides))
     assert settings["@jupyterlab/translation-extension:plugin"]["locale"] == "zh_CN"
