@@ -62,3 +62,15 @@ def running_lab(command: list[str], *, port: int, cwd: Path, env: dict[str, str]
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
+
+
+def raises(call, *fragments):
+    """``call()`` must raise CRMDataError whose message contains every fragment; returns the message."""
+    from crm_lab.data import CRMDataError
+
+    with pytest.raises(CRMDataError) as info:
+        call()
+    message = str(info.value)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in: {message}"
+    return message

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from helpers import free_port, raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -55,7 +56,6 @@ from crm_lab.crm import (
     update_customer,
 )
 from crm_lab.data import read_table as read_file
-from tests.helpers import free_port
 
 PROPERTY = settings(max_examples=25, deadline=None, database=None)
 
@@ -166,14 +166,6 @@ def assert_unchanged(before: dict, database) -> None:
     for name, frame in before.items():
         pd.testing.assert_frame_equal(after[name], frame, obj=f"table {name}")
 
-
-def raises(call, *fragments):
-    with pytest.raises(CRMDataError) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
 
 
 def small_crm(database) -> dict:

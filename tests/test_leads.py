@@ -10,10 +10,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from helpers import raises  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from crm_lab import CRMDataError, plots  # noqa: E402
+from crm_lab import plots  # noqa: E402
 from crm_lab.leads import (  # noqa: E402
     FOLLOW_UP,
     FUNNEL_STAGES,
@@ -27,14 +28,6 @@ from crm_lab.leads import (  # noqa: E402
 
 PROPERTY = settings(max_examples=50, deadline=None, database=None)
 
-
-def raises(call, *fragments):
-    with pytest.raises(CRMDataError) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
 
 
 # ------------------------------------------------------------------------------------------ MAN / BANT

@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from helpers import raises
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from sklearn import metrics as skm  # noqa: E402
@@ -21,7 +22,7 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.tree import DecisionTreeClassifier  # noqa: E402
 
-from crm_lab import CRMDataError, load_dataset  # noqa: E402
+from crm_lab import load_dataset  # noqa: E402
 from crm_lab.mining import (  # noqa: E402
     RULE_COLUMNS,
     association_rules,
@@ -44,15 +45,6 @@ def course(name: str) -> pd.DataFrame:
     """A shipped table, read once per test session (callers must not modify it)."""
     return load_dataset(name)
 
-
-def raises(call, *fragments):
-    """Call must raise CRMDataError whose message contains every fragment."""
-    with pytest.raises(CRMDataError) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
 
 
 def warns(call, *fragments):

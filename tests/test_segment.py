@@ -9,13 +9,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from helpers import raises
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.datasets import make_blobs  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
-from crm_lab import CRMDataError, load_dataset  # noqa: E402
+from crm_lab import load_dataset  # noqa: E402
 from crm_lab.plots import plot_choose_k, plot_cluster_pca, plot_cluster_radar  # noqa: E402
 from crm_lab.segment import (  # noqa: E402
     LRFMC_CLUSTER_RULES,
@@ -47,14 +48,6 @@ def standardised(frame: pd.DataFrame) -> np.ndarray:
     values = frame.to_numpy(dtype=float)
     return (values - values.mean(axis=0)) / values.std(axis=0)
 
-
-def raises(call, *fragments):
-    with pytest.raises(CRMDataError) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
 
 
 @pytest.fixture(autouse=True)

@@ -12,10 +12,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from helpers import raises  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from crm_lab import CRMDataError, plots  # noqa: E402
+from crm_lab import plots  # noqa: E402
 from crm_lab.survey import (  # noqa: E402
     AGREEMENT_LABELS,
     IPA_ADVICE,
@@ -36,14 +37,6 @@ from crm_lab.survey import (  # noqa: E402
 PROPERTY = settings(max_examples=50, deadline=None, database=None)
 ACSI = ["顾客期望", "感知质量", "感知价值", "顾客满意度", "顾客抱怨", "顾客忠诚"]
 
-
-def raises(call, *fragments):
-    with pytest.raises(CRMDataError) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
 
 
 def small_tree():

@@ -5,10 +5,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_lab import CRMDataError, load_dataset
+from crm_lab import load_dataset
 from crm_lab.value import (
     LIFECYCLE_RULES,
     SEGMENT_STRATEGIES,
@@ -48,15 +49,6 @@ def simple_orders(**columns) -> pd.DataFrame:
     data.update(columns)
     return pd.DataFrame(data)
 
-
-def raises(call, *fragments):
-    """Call must raise CRMDataError whose message contains every fragment."""
-    with pytest.raises(CRMDataError) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
 
 
 # --------------------------------------------------------------------------------------- rfm_table

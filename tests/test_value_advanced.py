@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_lab import CRMDataError, load_dataset
+from crm_lab import load_dataset
 from crm_lab.value import (
     DAYS_PER_CLV_MONTH,
     LRFMC_COLUMNS,
@@ -35,14 +36,6 @@ CDNOW_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
 CDNOW_BGNBD_LL = -9582.4
 CDNOW_GAMMA_GAMMA = {"p": 6.25, "q": 3.74, "gamma": 15.44}
 
-
-def raises(call, *fragments):
-    with pytest.raises(CRMDataError) as info:
-        call()
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, f"{fragment!r} not in: {message}"
-    return message
 
 
 # ------------------------------------------------------------------------------------------- LRFMC
