@@ -69,17 +69,18 @@ def replace_code(page, cell, code: str) -> None:
     focused = cell.locator(".cm-editor.cm-focused")
     # keys sent before CodeMirror has focus go to the notebook (Ctrl+A there selects cells, not text);
     # a click that lands while the notebook is still scrolling after "run all" can miss: click again
+    # and on a busy machine a select-all can reach the editor before it is ready: check, and try again
     for _ in range(4):
         editor.click()
         try:
             expect(focused).to_have_count(1, timeout=3 * SECONDS)
+            expect(page.locator(".jp-Notebook.jp-mod-editMode")).to_have_count(1, timeout=3 * SECONDS)
+            page.keyboard.press("Control+a")
+            page.keyboard.press("Delete")
+            expect(editor).to_have_text("", timeout=3 * SECONDS)
             break
         except AssertionError:
             page.wait_for_timeout(500)
-    expect(focused).to_have_count(1)
-    expect(page.locator(".jp-Notebook.jp-mod-editMode")).to_have_count(1)
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
     expect(editor).to_have_text("")
     page.keyboard.insert_text(code)  # one input event: no auto-indent or bracket closing per keystroke
     expect(editor).to_have_text(code.replace("\n", ""))  # CodeMirror renders one .cm-line per line
