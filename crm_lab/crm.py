@@ -1231,6 +1231,8 @@ def open_ticket(db: CRMDatabase, *, customer_id: int, subject: str, ticket_type:
         "customer_id": customer_id, "subject": subject, "ticket_type": ticket_type, "channel": channel,
         "order_id": order_id, "reason": reason, "status": "待处理",
         "opened_at": _now() if opened_at is None else opened_at}, creating=True)
+    if values["subject"] is None:  # 表里可以为空（导入的历史工单没有描述），新受理的工单必须写
+        _fail("subject（问题描述） 是必填项，不能为空。请写清客户遇到的问题，例如“椅子扶手松动”。")
     with _writing(db, "受理工单") as conn:
         _require_row(conn, customers, customer_id, what="客户", field="customer_id")
         if values["order_id"] is not None:
