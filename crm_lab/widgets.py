@@ -12,8 +12,9 @@
 表单对象 ``Form`` 的用法
 ------------------------
 ``form.fields`` 是 {参数名: 输入框} 的字典，``form.button`` 是提交按钮，``form.message`` 是表单下方的提示区，
-``form.submit()`` 等于点一下按钮。填错时（必填项没填、电话格式不对、电话重复、不允许的阶段变化 ……）
-提示区显示 ``CRMDataError`` 的中文说明，数据库什么都不写；成功时显示新记录的编号，存在 ``form.result`` 里。
+``form.submit()`` 等于点一下按钮，``form.text`` 是提示区的文字。
+填错时（必填项没填、电话格式不对、电话重复、不允许的阶段变化 ……）提示区显示 ``CRMDataError`` 的中文说明，
+数据库什么都不写；成功时显示新记录的编号，存在 ``form.result`` 里。
 在笔记本里把表单对象放在单元格最后一行就会显示出来。一个表单保存成功后，同一数据库的其他表单的下拉框
 （客户、联系人、机会、工单）会自动刷新。
 
@@ -176,6 +177,7 @@ class Form:
         self.button.add_class("crm-form-submit")
         self.message = w.HTML()
         self.message.add_class("crm-form-message")
+        self.text = ""
         self.output = w.Output()
         self.output.add_class("crm-form-output")
         self.box = w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"), *self.fields.values(), self.button,
@@ -215,6 +217,7 @@ class Form:
             self._say(f"✘ 程序出错了（{type(error).__name__}：{error}）。请把这段话告诉老师。", ok=False)
 
     def _say(self, text: str, *, ok: bool) -> None:
+        self.text = text
         colour = "#1a7f37" if ok else "#b42318"
         self.message.value = f'<div style="color:{colour}; white-space:pre-wrap">{html.escape(text)}</div>'
 
@@ -226,7 +229,7 @@ def customer_form(db) -> Form:
     """添加客户的表单（调用 ``crm.add_customer``）。客户名称必填；电话写手机号或带区号的座机号。"""
     fields = {
         "name": _text("客户名称 *", "例如 山西大学"),
-        "kind": _choice("客户类型", crm.CUSTOMER_KINDS),
+        "kind": _choice("客户类型", crm.CUSTOMER_KINDS, value="企业"),
         "industry": _text("行业", "例如 教育、零售、餐饮、公用事业"),
         "phone": _text("电话", "例如 0351-7010000"),
         "email": _text("电子邮箱", "例如 info@sxu.edu.cn"),

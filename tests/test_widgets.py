@@ -3,6 +3,7 @@ CRMDataError message in the form and writes nothing, the 360° view shows crm.cu
 explorer's slider redraws the chart. Tested without a browser: set widget values, submit or click."""
 
 import base64
+import html
 
 import pandas as pd
 import pytest
@@ -52,17 +53,19 @@ def fails_in_form(form, db, *fragments):
     for fragment in fragments:
         assert fragment in text, f"{fragment!r} not in {text!r}"
     assert "Traceback" not in text and "✘" in text and form.result is None
+    assert form.text in html.unescape(text) and fragments[0] in form.text
     assert_unchanged(before, db)
     return text
 
 
 def test_add_customer_form_saves_every_field(db, shop):
     form = widgets.customer_form(db)
-    fill(form, name="太原市供水集团有限公司", kind="企业", industry="公用事业", phone="0351 404 0000",
+    fill(form, name="太原市供水集团有限公司", industry="公用事业", phone="0351 404 0000",
          email="service@tysw.com", city="太原", district="杏花岭区", address="府西街 1 号", owner_id=shop["rep"],
          consent_marketing=True, remark="集团总部")
     assert form.submit() is True
     row = crm.find_customers(db, name="供水").iloc[0]
+    assert row["kind"] == "企业" and form.text.startswith("✔ 已添加客户「太原市供水集团有限公司」")
     assert form.result == row["customer_id"] and f"客户编号 {row['customer_id']}" in form.message.value
     assert row["phone"] == "03514040000" and row["owner_id"] == shop["rep"] and bool(row["consent_marketing"])
     assert (row["email"], row["district"], row["remark"]) == ("service@tysw.com", "杏花岭区", "集团总部")
