@@ -9,7 +9,8 @@
   业务活动：``log_activity``；营销活动：``add_campaign``、``record_response``；
 - 订单和审批：``add_order``（折扣超过公司设定的上限时生成待审批记录）、``approve_discount``；
 - 客户服务：``open_ticket`` → ``assign_ticket`` → ``resolve_ticket`` → ``rate_ticket``；
-- 维护：``backup``、``restore``、``export``、``import_course_data``、``read_table``、``query``；
+- 维护：``backup``、``restore``、``export``、``import_course_data``（商城和 B2B 的课程数据）、``read_table``、
+  ``query``；
 - 分析决策：``pipeline_report``、``sales_report``、``campaign_report``、``ticket_report``、``customer_360``。
 
 统一约定
@@ -37,7 +38,6 @@ import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
 from crm_lab.data import CRMDataError, load_dataset
-from crm_lab.schema import SCHEMAS
 
 __all__ = [
     "ACTIVITY_KINDS",
@@ -84,7 +84,7 @@ __all__ = [
     "update_customer",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2：业务活动的方式加上“微信”（B2B 数据里有微信沟通）
 
 CUSTOMER_KINDS = ("个人", "企业")
 STAFF_ROLES = ("管理员", "销售经理", "销售代表", "市场专员", "客服专员")
@@ -102,7 +102,7 @@ STAGE_MOVES = {
     "赢单": (),
     "输单": (),
 }
-ACTIVITY_KINDS = ("电话", "拜访", "邮件", "演示")
+ACTIVITY_KINDS = ("电话", "拜访", "邮件", "演示", "微信")
 RESPONSE_TYPES = ("感兴趣", "已购买", "不感兴趣")  # 前两种算“有回应”
 ORDER_STATUSES = ("待审批", "已完成", "退货", "已取消")
 APPROVAL_STATUSES = ("待审批", "已批准", "已驳回")
@@ -1026,7 +1026,7 @@ def move_opportunity(db: CRMDatabase, opportunity_id: int, *, to_stage: str, pro
 
 def log_activity(db: CRMDatabase, *, customer_id: int, kind: str, subject: str, outcome=None, contact_id=None,
                  opportunity_id=None, staff_id=None, happened_at=None) -> int:
-    """记录一次业务活动（``kind``：电话、拜访、邮件、演示）和它的结果。联系人、销售机会必须属于这位客户。
+    """记录一次业务活动（``kind``：电话、拜访、邮件、演示、微信）和它的结果。联系人、销售机会必须属于这位客户。
     ``happened_at`` 不填时是现在。返回活动编号。
 
     >>> db = connect(":memory:")
@@ -1231,6 +1231,8 @@ def open_ticket(db: CRMDatabase, *, customer_id: int, subject: str, ticket_type:
         "customer_id": customer_id, "subject": subject, "ticket_type": ticket_type, "channel": channel,
         "order_id": order_id, "reason": reason, "status": "待处理",
         "opened_at": _now() if opened_at is None else opened_at}, creating=True)
+    if values["subject"] is None:  # 表里可以为空（导入的历史工单没有描述），新受理的工单必须写
+        _fail("subject（问题描述） 是必填项，不能为空。请写清客户遇到的问题，例如“椅子扶手松动”。")
     with _writing(db, "受理工单") as conn:
         _require_row(conn, customers, customer_id, what="客户", field="customer_id")
         if values["order_id"] is not None:
@@ -1486,7 +1488,7 @@ def export(db: CRMDatabase, table: str, path) -> Path:
     return target
 
 
-# 课程数据集 → 迷你 CRM 的表。其他数据集（例如 B2B 的表）加进 crm_lab.schema.SCHEMAS 后，在这里写它的导入函数。
+# 课程数据集 → 迷你 CRM 的表。每个导入函数返回 {(数据集, 表): 导入行数}。
 def _import_shop(conn, frames: dict) -> dict:
     counts = {}
     people = frames["shop_customers"]
@@ -1499,13 +1501,13 @@ def _import_shop(conn, frames: dict) -> dict:
         "remark": "手机号（脱敏）" + people["phone"].astype(str),
     })
     customer_ids = _bulk_insert(conn, customers, records, key="code")
-    counts["customers"] = len(records)
+    counts["shop_customers", "customers"] = len(records)
 
     goods = frames["shop_products"]
     records = pd.DataFrame({"code": goods["product_id"], "name": goods["product_name"], "category": goods["category"],
                             "price": goods["price"], "cost": goods["cost"]})
     product_ids = _bulk_insert(conn, products, records, key="code")
-    counts["products"] = len(records)
+    counts["shop_products", "products"] = len(records)
 
     sales = frames["shop_orders"]
     records = pd.DataFrame({
@@ -1513,7 +1515,7 @@ def _import_shop(conn, frames: dict) -> dict:
         "order_time": sales["order_time"], "channel": sales["channel"], "payment": sales["payment"],
         "status": sales["status"], "amount": sales["amount"]})
     order_ids = _bulk_insert(conn, orders, records, key="code")
-    counts["orders"] = len(records)
+    counts["shop_orders", "orders"] = len(records)
 
     items = frames["shop_order_lines"]
     records = pd.DataFrame({
@@ -1521,7 +1523,7 @@ def _import_shop(conn, frames: dict) -> dict:
         "product_id": _lookup(items["product_id"], product_ids, "shop_order_lines"), "quantity": items["quantity"],
         "unit_price": items["unit_price"], "discount": items["discount"], "line_amount": items["line_amount"]})
     _bulk_insert(conn, order_lines, records)
-    counts["order_lines"] = len(records)
+    counts["shop_order_lines", "order_lines"] = len(records)
 
     if "shop_tickets" in frames:
         cases = frames["shop_tickets"]
@@ -1532,50 +1534,193 @@ def _import_shop(conn, frames: dict) -> dict:
             "opened_at": cases["opened_at"], "resolved_at": cases["resolved_at"], "rated_at": cases["resolved_at"],
             "rating": cases["rating"]})
         _bulk_insert(conn, tickets, records)
-        counts["tickets"] = len(records)
+        counts["shop_tickets", "tickets"] = len(records)
     return counts
+
+
+B2B_ORDER_CHANNEL = "团购"
+B2B_PRODUCT_PREFIX = "团购·"  # B2B 订单只有产品线，导入成一种名为“团购·产品线”的产品，一单一行
+_B2B_ACTIVITY_KINDS = {"产品演示": "演示"}
+
+
+def _import_b2b(conn, frames: dict) -> dict:
+    counts = {}
+    accounts = frames["b2b_accounts"]
+    owners = pd.concat([frames[n]["owner"] for n in ("b2b_accounts", "b2b_opportunities", "b2b_activities")
+                        if n in frames])
+    staff_ids = {name: sid for sid, name in conn.execute(sa.select(staff.c.staff_id, staff.c.name)
+                                                         .order_by(staff.c.staff_id.desc())).all()}
+    new_staff = [name for name in pd.unique(owners.dropna()) if name not in staff_ids]
+    if new_staff:
+        _bulk_insert(conn, staff, pd.DataFrame({"name": new_staff, "role": "销售代表"}))
+        staff_ids = {name: sid for sid, name in conn.execute(sa.select(staff.c.staff_id, staff.c.name)
+                                                             .order_by(staff.c.staff_id.desc())).all()}
+    counts["b2b_*.owner", "staff"] = len(new_staff)
+
+    records = pd.DataFrame({
+        "code": accounts["account_id"], "kind": "企业", "name": accounts["account_name"],
+        "industry": accounts["industry"], "city": accounts["city"], "district": accounts["district"],
+        "owner_id": _lookup(accounts["owner"], staff_ids, "b2b_accounts 的 owner"),
+        "registered_at": accounts["created_at"].dt.date,
+        "remark": "单位规模：" + accounts["size"].astype(str) + "；单位电话（脱敏）" + accounts["phone"].astype(str),
+    })
+    customer_ids = _bulk_insert(conn, customers, records, key="code")
+    counts["b2b_accounts", "customers"] = len(records)
+
+    contact_ids = {}
+    if "b2b_contacts" in frames:
+        people = frames["b2b_contacts"]
+        primary = people["is_primary"].map({True: "；主要联系人", False: ""})
+        records = pd.DataFrame({
+            "customer_id": _lookup(people["account_id"], customer_ids, "b2b_contacts"), "name": people["name"],
+            "title": people["title"], "role": people["role"],
+            "remark": ("性别：" + people["gender"].astype(str) + "；手机号（脱敏）" + people["phone"].astype(str)
+                       + primary),
+        })
+        contact_ids = dict(zip(people["contact_id"], _insert_returning(conn, contacts, records), strict=True))
+        counts["b2b_contacts", "contacts"] = len(records)
+
+    opportunity_ids = {}
+    if "b2b_opportunities" in frames:
+        deals = frames["b2b_opportunities"]
+        records = pd.DataFrame({
+            "customer_id": _lookup(deals["account_id"], customer_ids, "b2b_opportunities"),
+            "title": deals["opportunity_name"], "stage": deals["stage"], "amount": deals["amount"],
+            "probability": deals["probability"] / 100,
+            "owner_id": _lookup(deals["owner"], staff_ids, "b2b_opportunities 的 owner"),
+            "created_at": deals["created_at"], "closed_at": deals["closed_at"]})
+        opportunity_ids = dict(zip(deals["opportunity_id"], _insert_returning(conn, opportunities, records),
+                                   strict=True))
+        counts["b2b_opportunities", "opportunities"] = len(records)
+
+    if "b2b_activities" in frames:
+        visits = frames["b2b_activities"]
+        records = pd.DataFrame({
+            "customer_id": _lookup(visits["account_id"], customer_ids, "b2b_activities"),
+            "contact_id": _lookup(visits["contact_id"], contact_ids, "b2b_activities"),
+            "opportunity_id": _lookup(visits["opportunity_id"], opportunity_ids, "b2b_activities"),
+            "staff_id": _lookup(visits["owner"], staff_ids, "b2b_activities 的 owner"),
+            "kind": visits["activity_type"].astype(str).replace(_B2B_ACTIVITY_KINDS),
+            "subject": visits["note"], "outcome": visits["outcome"], "happened_at": visits["activity_date"]})
+        _check_same_customer(records, conn)
+        _bulk_insert(conn, activities, records)
+        counts["b2b_activities", "activities"] = len(records)
+
+    if "b2b_orders" in frames:
+        sales = frames["b2b_orders"]
+        lines = sorted(sales["product_line"].dropna().astype(str).unique())
+        records = pd.DataFrame({"name": [B2B_PRODUCT_PREFIX + line for line in lines], "category": lines,
+                                "price": 0.0, "code": [f"B2B-{line}" for line in lines]})
+        product_ids = _bulk_insert(conn, products, records, key="code")
+        counts["b2b_orders", "products"] = len(records)
+        owner_of = dict(zip(accounts["account_id"], accounts["owner"], strict=True))
+        records = pd.DataFrame({
+            "code": sales["b2b_order_id"], "customer_id": _lookup(sales["account_id"], customer_ids, "b2b_orders"),
+            "staff_id": _lookup(sales["account_id"].map(owner_of), staff_ids, "b2b_orders 的客户经理"),
+            "order_time": sales["order_date"], "channel": B2B_ORDER_CHANNEL, "status": "已完成",
+            "amount": sales["revenue"]})
+        order_ids = _bulk_insert(conn, orders, records, key="code")
+        counts["b2b_orders", "orders"] = len(records)
+        records = pd.DataFrame({
+            "order_id": _lookup(sales["b2b_order_id"], order_ids, "b2b_orders"), "line_no": 1,
+            "product_id": _lookup("B2B-" + sales["product_line"].astype(str), product_ids, "b2b_orders"),
+            "quantity": 1, "unit_price": sales["revenue"], "discount": 0.0, "line_amount": sales["revenue"]})
+        _bulk_insert(conn, order_lines, records)
+        counts["b2b_orders", "order_lines"] = len(records)
+    return counts
+
+
+def _insert_returning(conn, table: sa.Table, frame: pd.DataFrame) -> list[int]:
+    """写入没有外部编号列的表（几百行），按行的顺序返回数据库分配的新编号。"""
+    columns = {name: frame[name].astype(object).where(frame[name].notna(), None) for name in frame.columns}
+    rows = zip(*(column.tolist() for column in columns.values()), strict=True)
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
+    pk = list(table.primary_key.columns)[0]
+    return conn.execute(table.insert().returning(pk, sort_by_parameter_order=True), records).scalars().all()
+
+
+def _check_same_customer(records: pd.DataFrame, conn) -> None:
+    """导入的业务活动里，联系人和销售机会必须属于同一位客户（和 log_activity 的检查一样）。"""
+    for field, table, what in (("contact_id", contacts, "联系人"), ("opportunity_id", opportunities, "销售机会")):
+        owner = dict(conn.execute(sa.select(table.c[field], table.c.customer_id)).all())
+        given = records[field].notna()
+        wrong = given & (records[field].map(owner) != records["customer_id"])
+        if wrong.any():
+            _fail(f"b2b_activities 里有 {int(wrong.sum())} 行的{what}不属于这一行的客户，例如第 "
+                  f"{wrong[wrong].index[0]} 行。请检查 account_id 和 {field} 是否配套。")
 
 
 _COURSE_IMPORTS = {
     ("shop_customers", "shop_products", "shop_orders", "shop_order_lines", "shop_tickets"): _import_shop,
+    ("b2b_accounts", "b2b_contacts", "b2b_opportunities", "b2b_activities", "b2b_orders"): _import_b2b,
 }
+_SHOP_CORE = ("shop_customers", "shop_products", "shop_orders", "shop_order_lines")
+# 一张表只能和它引用的表一起导入
+_NEEDS = {**{name: _SHOP_CORE for name in _SHOP_CORE + ("shop_tickets",)},
+          "b2b_accounts": (), "b2b_contacts": ("b2b_accounts",), "b2b_opportunities": ("b2b_accounts",),
+          "b2b_activities": ("b2b_accounts", "b2b_contacts", "b2b_opportunities"), "b2b_orders": ("b2b_accounts",)}
+# 迷你 CRM 里没有对应列、没有导入的列（仍可用 load_dataset 读原表）
+_NOT_IMPORTED = {"b2b_opportunities": ["product_line", "lost_reason"], "b2b_orders": ["opportunity_id", "cost"]}
 
 
 def import_course_data(db: CRMDatabase, *, tables: dict | None = None) -> pd.DataFrame:
-    """把随课件发放的商城数据（客户、商品、订单、订单明细、客服工单）一次导入迷你 CRM，在一个事务里批量写入。
+    """把随课件发放的课程数据一次导入迷你 CRM，在一个事务里批量写入：
 
-    课程数据里的客户编号、商品编号、订单号、工单号存进各表的 ``code`` 列，新编号由数据库分配。
-    脱敏的手机号写在客户的 ``remark``（备注）里。数据库里已经有这些编号时报错，什么都不写。
-    ``tables`` 可以传入自己生成的同样结构的表（例如 ``crm_lab.synth.shop_tables(scale=10)``），默认读课程数据。
-    返回每张表导入的行数（列：表、导入行数）。
+    - 商城（个人客户）：``shop_customers`` → customers，``shop_products`` → products，``shop_orders`` →
+      orders，``shop_order_lines`` → order_lines，``shop_tickets`` → tickets（已评价的工单）；
+    - 企业和团体客户（B2B）：``b2b_accounts`` → customers（客户类型“企业”），``b2b_contacts`` → contacts
+      （带采购角色），``b2b_opportunities`` → opportunities（阶段、赢单概率、负责人），``b2b_activities`` →
+      activities（“产品演示”记作“演示”），``b2b_orders`` → orders（渠道“团购”，状态“已完成”；每单一行明细，
+      产品是“团购·产品线”）。数据里的客户经理（owner）登记为员工（角色“销售代表”），已有同名员工时用原来的。
+
+    课程数据里的客户编号、商品编号、订单号、工单号存进各表的 ``code`` 列，新编号由数据库分配；
+    脱敏的电话和 B2B 客户的单位规模、联系人性别写在 ``remark``（备注）里。数据库里已经有带外部编号的客户时报错，
+    什么都不写。``tables`` 可以传入自己生成的同样结构的表（例如 ``crm_lab.synth.shop_tables(scale=10)``），
+    只导入给出的表（缺少它们引用的表时报错）；默认读全部课程数据。
+
+    返回每个数据集导入到每张表的行数（列：数据集、表、导入行数）；``attrs["report"]`` 的 ``未导入的列`` 列出
+    迷你 CRM 里没有对应列的数据（例如 B2B 订单的成本），它们仍可以用 ``load_dataset`` 读原表。
 
     >>> db = connect(":memory:")
     >>> counts = import_course_data(db)
-    >>> dict(zip(counts["表"], counts["导入行数"].tolist()))["customers"]
-    3000
+    >>> counts.groupby("表")["导入行数"].sum()["customers"]
+    np.int64(3060)
+    >>> counts.attrs["report"]["未导入的列"]["b2b_orders"]
+    ['opportunity_id', 'cost']
     """
-    loaded = {}
-    for names in _COURSE_IMPORTS:
-        for name in names:
-            if tables is not None and name in tables:
-                loaded[name] = tables[name]
-            elif tables is None and name in SCHEMAS:
-                loaded[name] = load_dataset(name)
+    if tables is not None and not isinstance(tables, dict):
+        _fail(f"tables 应该是 {{表名: DataFrame}} 的字典，例如 {{'b2b_accounts': load_dataset('b2b_accounts')}}，"
+              f"收到的是 {type(tables).__name__}。")
+    known = [name for names in _COURSE_IMPORTS for name in names]
+    if tables is not None:
+        unknown = [name for name in tables if name not in known]
+        if unknown:
+            _fail(f"tables 里有不认识的表：{', '.join(map(str, unknown))}。能导入的表：{', '.join(known)}。")
+        loaded = dict(tables)
+    else:
+        loaded = {name: load_dataset(name) for name in known}
+    for name in loaded:
+        missing = [n for n in _NEEDS[name] if n not in loaded]
+        if missing:
+            _fail(f"tables 里有 {name}，但缺少它要一起导入的表：{', '.join(missing)}。请把这些表也放进 tables。")
+    if not loaded:
+        _fail(f"没有可以导入的课程数据：tables 是空的。能导入的表：{', '.join(known)}。")
     counts = {}
     with _writing(db, "导入课程数据") as conn:
+        existing = conn.execute(sa.select(sa.func.count()).select_from(customers)
+                                .where(customers.c.code.is_not(None))).scalar_one()
+        if existing:
+            _fail(f"数据库里已经有 {existing} 位带外部编号的客户，课程数据可能已经导入过了。"
+                  "请用 connect() 新建一个数据库文件再导入。")
         for names, importer in _COURSE_IMPORTS.items():
-            required = [n for n in names if n != "shop_tickets"]
-            if all(n in loaded for n in required):
-                existing = conn.execute(sa.select(sa.func.count()).select_from(customers)
-                                        .where(customers.c.code.is_not(None))).scalar_one()
-                if existing:
-                    _fail(f"数据库里已经有 {existing} 位带外部编号的客户，课程数据可能已经导入过了。"
-                          "请用 connect() 新建一个数据库文件再导入。")
-                counts.update(importer(conn, {n: loaded[n] for n in names if n in loaded}))
-    if not counts:
-        _fail("没有可以导入的课程数据：tables 里缺少商城的表（shop_customers、shop_products、shop_orders、"
-              "shop_order_lines）。")
-    return pd.DataFrame({"表": list(counts), "导入行数": list(counts.values())})
+            given = {n: loaded[n] for n in names if n in loaded}
+            if given:
+                counts.update(importer(conn, given))
+    result = pd.DataFrame({"数据集": [k[0] for k in counts], "表": [k[1] for k in counts],
+                           "导入行数": list(counts.values())})
+    result.attrs["report"] = {"未导入的列": {name: columns for name, columns in _NOT_IMPORTED.items()
+                                        if name in loaded}}
+    return result
 
 
 def _lookup(codes: pd.Series, ids: dict, source: str) -> pd.Series:

@@ -589,18 +589,125 @@ def test_export_csv_with_bom_and_excel(db, tmp_path):
 # ---------------------------------------------------------------------------------------------
 
 
+SHOP_AND_B2B = [("shop_customers", "customers"), ("shop_products", "products"), ("shop_orders", "orders"),
+                ("shop_order_lines", "order_lines"), ("shop_tickets", "tickets"), ("b2b_accounts", "customers"),
+                ("b2b_contacts", "contacts"), ("b2b_opportunities", "opportunities"), ("b2b_activities", "activities"),
+                ("b2b_orders", "orders"), ("b2b_orders", "order_lines")]
+
+
 def test_import_counts(course):
     course_db, counts = course
-    counts = counts.set_index("表")["导入行数"]
-    for table, dataset in [("customers", "shop_customers"), ("products", "shop_products"), ("orders", "shop_orders"),
-                           ("order_lines", "shop_order_lines"), ("tickets", "shop_tickets")]:
-        assert counts[table] == len(load_dataset(dataset))
-        assert len(read_table(course_db, table)) == counts[table]
+    got = counts.set_index(["数据集", "表"])["导入行数"]
+    for dataset, table in SHOP_AND_B2B:
+        assert got[dataset, table] == len(load_dataset(dataset)), (dataset, table)
+    for table, total in counts.groupby("表")["导入行数"].sum().items():
+        assert len(read_table(course_db, table)) == total, table
+    owners = pd.concat([load_dataset(n)["owner"] for n in ("b2b_accounts", "b2b_opportunities", "b2b_activities")])
+    assert sorted(read_table(course_db, "staff")["name"]) == sorted(owners.unique())
+    assert counts.attrs["report"]["未导入的列"]["b2b_orders"] == ["opportunity_id", "cost"]
+
+
+def _b2b_frame(course_db, table: str) -> pd.DataFrame:
+    """The imported rows of a B2B table, with the course data's own ids put back (via customers.code)."""
+    codes = read_table(course_db, "customers").set_index("customer_id")["code"]
+    frame = read_table(course_db, table)
+    frame["account_id"] = frame["customer_id"].map(codes)
+    return frame[frame["account_id"].str.startswith("B", na=False)].reset_index(drop=True)
+
+
+def test_b2b_accounts_contacts_and_buying_roles_match_the_csv(course_db):
+    accounts = load_dataset("b2b_accounts")
+    got = find_customers(course_db).set_index("code").loc[accounts["account_id"]]
+    assert (got["kind"] == "企业").all()
+    assert got["name"].tolist() == accounts["account_name"].tolist()
+    assert got["industry"].tolist() == accounts["industry"].astype(str).tolist()
+    staff = read_table(course_db, "staff").set_index("staff_id")["name"]
+    assert got["owner_id"].map(staff).tolist() == accounts["owner"].tolist()
+    assert got["registered_at"].tolist() == accounts["created_at"].tolist()
+    contacts = load_dataset("b2b_contacts")
+    imported = _b2b_frame(course_db, "contacts")
+    expected = contacts.groupby(["account_id", contacts["role"].astype(str)]).size()
+    pd.testing.assert_series_equal(imported.groupby(["account_id", "role"]).size(), expected, check_names=False)
+    assert imported["remark"].str.contains("主要联系人").sum() == contacts["is_primary"].sum()
+
+
+def test_b2b_pipeline_report_matches_pandas(course_db):
+    deals = load_dataset("b2b_opportunities")
+    deals["weighted"] = deals["amount"] * deals["probability"] / 100
+    expected = deals.groupby([deals["stage"].astype(str), "owner"]).agg(
+        n=("amount", "size"), amount=("amount", "sum"), weighted=("weighted", "sum"))
+    got = pipeline_report(course_db).set_index(["阶段", "负责人"])
+    assert sorted(got.index) == sorted(expected.index)
+    expected = expected.loc[got.index]
+    assert got["机会数"].tolist() == expected["n"].tolist()
+    assert got["预计金额"].to_numpy() == pytest.approx(expected["amount"].to_numpy())
+    assert got["加权金额"].to_numpy() == pytest.approx(expected["weighted"].to_numpy())
+    assert got.index.get_level_values(0).map(list(STAGES).index).is_monotonic_increasing
+
+
+def test_b2b_activities_keep_their_contact_opportunity_and_kind(course_db):
+    visits = load_dataset("b2b_activities")
+    imported = _b2b_frame(course_db, "activities")
+    assert len(imported) == len(visits)
+    expected = visits["activity_type"].astype(str).replace({"产品演示": "演示"}).value_counts()
+    pd.testing.assert_series_equal(imported["kind"].value_counts(), expected, check_names=False)
+    assert imported["opportunity_id"].isna().sum() == visits["opportunity_id"].isna().sum()
+    contacts = read_table(course_db, "contacts").set_index("contact_id")["customer_id"]
+    assert (imported["contact_id"].map(contacts) == imported["customer_id"]).all()
+    per_account = imported.groupby("account_id").size()
+    pd.testing.assert_series_equal(per_account, visits.groupby("account_id").size(), check_names=False)
+
+
+def test_b2b_orders_count_as_completed_group_purchases(course_db):
+    sales = load_dataset("b2b_orders")
+    imported = _b2b_frame(course_db, "orders")
+    assert (imported["channel"] == "团购").all() and (imported["status"] == "已完成").all()
+    expected = sales.groupby("account_id")["revenue"].sum()
+    pd.testing.assert_series_equal(imported.groupby("account_id")["amount"].sum(), expected,
+                                   check_names=False, atol=0.01)
+    by_product = sales_report(course_db, by="product").set_index("商品")["销售额"]
+    for line, revenue in sales.groupby(sales["product_line"].astype(str))["revenue"].sum().items():
+        assert by_product["团购·" + line] == pytest.approx(revenue, abs=0.01)
+
+
+def test_b2b_import_of_some_tables_reuses_staff_and_checks_what_is_missing(db):
+    ids = small_crm(db)
+    accounts = load_dataset("b2b_accounts")
+    accounts.loc[accounts.index[:2], "owner"] = "王经理"  # an existing staff member's name
+    raises(lambda: import_course_data(db, tables={"b2b_accounts": accounts,
+                                                  "b2b_activities": load_dataset("b2b_activities")}),
+           "b2b_activities", "b2b_contacts", "b2b_opportunities")
+    raises(lambda: import_course_data(db, tables={"b2b_acounts": accounts}), "不认识", "b2b_acounts")
+    counts = import_course_data(db, tables={"b2b_accounts": accounts, "b2b_contacts": load_dataset("b2b_contacts")})
+    assert counts["数据集"].tolist() == ["b2b_*.owner", "b2b_accounts", "b2b_contacts"]
+    staff = read_table(db, "staff")
+    assert (staff["name"] == "王经理").sum() == 1
+    assert counts.set_index("数据集").loc["b2b_*.owner", "导入行数"] == accounts["owner"].nunique() - 1
+    imported = find_customers(db).set_index("code")
+    assert imported.loc[accounts["account_id"][:2], "owner_id"].tolist() == [ids["manager"]] * 2
+    assert len(read_table(db, "contacts")) == len(load_dataset("b2b_contacts"))
+
+
+def test_b2b_activity_with_another_customers_contact_writes_nothing(db):
+    small_crm(db)
+    tables = {name: load_dataset(name) for name in ("b2b_accounts", "b2b_contacts", "b2b_opportunities",
+                                                     "b2b_activities")}
+    visits = tables["b2b_activities"].copy()
+    people = tables["b2b_contacts"]
+    other = people.loc[people["account_id"] != visits.loc[500, "account_id"], "contact_id"].iloc[0]
+    visits.loc[500, "contact_id"] = other
+    tables["b2b_activities"] = visits
+    before = snapshot(db)
+    raises(lambda: import_course_data(db, tables=tables), "b2b_activities", "联系人", "第 500 行")
+    assert_unchanged(before, db)
 
 
 def test_sales_report_matches_pandas(course_db):
     shop = load_dataset("shop_orders")
-    done = shop[shop["status"] == "已完成"]
+    group = load_dataset("b2b_orders")
+    done = pd.concat([shop.loc[shop["status"] == "已完成", ["order_id", "customer_id", "order_time", "amount"]],
+                      pd.DataFrame({"order_id": group["b2b_order_id"], "customer_id": group["account_id"],
+                                    "order_time": group["order_date"], "amount": group["revenue"]})])
     by_month = sales_report(course_db, by="month")
     expected = done.groupby(done["order_time"].dt.strftime("%Y-%m"))["amount"].agg(["size", "sum"])
     assert by_month["月份"].tolist() == expected.index.tolist()
@@ -610,10 +717,12 @@ def test_sales_report_matches_pandas(course_db):
 
     lines = load_dataset("shop_order_lines").merge(done[["order_id"]], on="order_id")
     lines = lines.merge(load_dataset("shop_products"), on="product_id")
-    expected = lines.groupby("product_name")["line_amount"].sum().sort_values(ascending=False)
+    expected = lines.groupby("product_name")["line_amount"].sum()
     by_product = sales_report(course_db, by="product").set_index("商品")
-    assert by_product["销售额"].to_numpy() == pytest.approx(expected.to_numpy(), abs=0.01)
-    assert by_product["件数"].sum() == lines["quantity"].sum()
+    shop_part = by_product.drop(index=[n for n in by_product.index if n.startswith("团购·")])
+    assert shop_part["销售额"].to_numpy() == pytest.approx(expected.loc[shop_part.index].to_numpy(), abs=0.01)
+    assert by_product["销售额"].is_monotonic_decreasing
+    assert shop_part["件数"].sum() == lines["quantity"].sum()
 
     by_customer = sales_report(course_db, by="customer")
     expected = done.groupby("customer_id")["amount"].sum()

@@ -1,4 +1,5 @@
-"""The nbgrader pipeline on m0: generate → submit → autograde, with honest and dishonest submissions."""
+"""The nbgrader pipeline on m0: generate → submit → autograde, with honest and dishonest submissions;
+on the mini-CRM labs e1 and e2: the blank student version scores 0 and the solution full marks."""
 
 import copy
 from pathlib import Path
@@ -116,3 +117,30 @@ def test_course_config_protects_the_grader():
     assert config.Execute.kernel_name == "python3"
     assert 0 < config.Execute.timeout <= 120 and config.Execute.interrupt_on_timeout
     assert config.OverwriteCells.add_missing_cells is True
+
+
+LABS = ["e1_accounts_contacts", "e2_business_activities"]
+
+
+@pytest.fixture(scope="module", params=LABS)
+def graded_lab(request, tmp_path_factory):
+    """A lab notebook autograded twice: as released (blank) and as the solution, with the course's own timeout."""
+    assignment, notebook = request.param, f"{request.param}.ipynb"
+    root = course.new_course_dir(tmp_path_factory.mktemp(assignment), [assignment])
+    released = course.generate(root, assignment) / notebook
+    for student, source in (("blank", released), ("solution", root / "solutions" / assignment / notebook)):
+        folder = root / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nbformat.read(source, as_version=4), folder / notebook)
+    course.autograde(root, assignment)
+    return root, assignment
+
+
+def test_lab_blank_scores_zero_and_solution_full_marks(graded_lab):
+    root, assignment = graded_lab
+    blank = course.cell_scores(root, assignment, "blank")
+    assert (blank["score"].fillna(0) == 0).all(), blank
+    solution = course.cell_scores(root, assignment, "solution")
+    auto = solution[solution["kind"] == "autograded"]
+    assert len(auto) >= 5 and (auto["score"] == auto["max_score"]).all(), auto
+    assert (solution["kind"] == "manual").sum() >= 1
