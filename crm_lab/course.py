@@ -101,8 +101,10 @@ def execute_solutions(assignment: str, timeout: int = 300) -> Path:
     try:
         for path in sorted(source.glob("*.ipynb")):
             notebook = nbformat.read(path, as_version=4)
+            # no widget state in the file: it is large, changes every run and is rebuilt when the cells run
             NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
-                           resources={"metadata": {"path": str(scratch)}}).execute()
+                           store_widget_state=False, resources={"metadata": {"path": str(scratch)}}).execute()
+            notebook.metadata.pop("widgets", None)
             nbformat.write(notebook, path)
     finally:
         shutil.rmtree(scratch.parent, ignore_errors=True)
