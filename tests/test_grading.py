@@ -1,5 +1,9 @@
-"""The nbgrader pipeline on m0: generate → submit → autograde, with honest and dishonest submissions;
-on the mini-CRM labs e1 and e2: the blank student version scores 0 and the solution full marks."""
+"""The nbgrader pipeline: generate → submit → autograde, with honest, dishonest and wrong submissions.
+
+Every assignment: the blank student version scores 0 and the solution full marks. m0 also carries the tampering
+cases (deleted/edited test, crash, endless loop); p3 the plausible wrong SQL answers, which must lose only their
+exercise and show the Chinese hint of the visible test.
+"""
 
 import copy
 from pathlib import Path
@@ -11,8 +15,6 @@ from traitlets.config import PyFileConfigLoader
 from crm_lab import course
 
 REPO = Path(__file__).resolve().parent.parent
-ASSIGNMENT = "m0_getting_started"
-NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 # Short enough to keep the test quick; the real limit is in nbgrader_config.py (checked below).
 TEST_TIMEOUT = 20
 
@@ -28,7 +30,7 @@ def replace_answer(notebook, grade_id, source):
     return notebook
 
 
-def submissions(solution, blank):
+def m0_submissions(solution):
     deleted = replace_answer(solution, "ex3_member_price", "def member_price(price, level):\n    return price")
     del deleted.cells[answer_index(deleted, "ex3_member_price_test")]
 
@@ -36,8 +38,6 @@ def submissions(solution, blank):
     edited.cells[answer_index(edited, "ex2_weekend_test")].source = "pass"
 
     return {
-        "blank": (blank, set()),
-        "solution": (solution, None),
         "deleted_test": (deleted, {"ex3_member_price_test"}),
         "edited_test": (edited, {"ex2_weekend_test"}),
         "crash": (replace_answer(solution, "ex4_frequent", 'raise RuntimeError("出错了")'),
@@ -47,67 +47,106 @@ def submissions(solution, blank):
     }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = course.new_course_dir(tmp_path_factory.mktemp("course"), [ASSIGNMENT])
-    released = course.generate(root, ASSIGNMENT) / NOTEBOOK
-    solution = nbformat.read(root / "solutions" / ASSIGNMENT / NOTEBOOK, as_version=4)
+def p3_submissions(solution):
+    def wrong_sql(grade_id, variable, query):
+        return replace_answer(solution, grade_id, f"{variable} = '''\n{query}\n'''")
+
+    return {
+        # 忘了排除退货和已取消的订单
+        "all_statuses": (wrong_sql("ex3_group", "sql_by_channel", "SELECT channel, COUNT(*) AS order_count, "
+                                   "SUM(amount) AS sales FROM orders GROUP BY channel ORDER BY sales DESC"),
+                         {"ex3_group_test"}, "WHERE status = '已完成'"),
+        # 数的是订单行，不是不同的客户
+        "count_rows": (wrong_sql("ex4_join", "sql_by_city", "SELECT c.city, COUNT(*) AS buyers, SUM(o.amount) AS sales "
+                                 "FROM orders AS o JOIN customers AS c ON o.customer_id = c.customer_id "
+                                 "WHERE o.status = '已完成' GROUP BY c.city ORDER BY sales DESC"),
+                       {"ex4_join_test"}, "COUNT(DISTINCT o.customer_id)"),
+        # SQL 写错了：测试给出中文提示，不只是一段 traceback
+        "sql_error": (wrong_sql("ex2_select", "sql_shenzhen_gold",
+                                "SELECT code, name FROM customer WHERE city = '深圳'"),
+                      {"ex2_select_test"}, "sql_shenzhen_gold 里的 SQL 运行出错了"),
+    }
+
+
+# assignment → (its submissions beyond blank and solution, the manually graded cells)
+ASSIGNMENTS = {
+    "m0_getting_started": (m0_submissions, {"written_advice"}),
+    "p3_customer_database": (p3_submissions, {"written_design"}),
+    "e1_accounts_contacts": (lambda solution: {}, {"e1_report"}),
+    "e2_business_activities": (lambda solution: {}, {"e2_report"}),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(ASSIGNMENTS))
+def graded(request, tmp_path_factory):
+    assignment = request.param
+    notebook_name = f"{assignment}.ipynb"
+    root = course.new_course_dir(tmp_path_factory.mktemp("course"), [assignment])
+    released = course.generate(root, assignment) / notebook_name
+    solution = nbformat.read(root / "solutions" / assignment / notebook_name, as_version=4)
     blank = nbformat.read(released, as_version=4)
+    make_submissions, manual = ASSIGNMENTS[assignment]
+    cases = {"blank": (blank, set()), "solution": (solution, None), **make_submissions(solution)}
     expected = {}
-    for student, (notebook, failing) in submissions(solution, blank).items():
-        folder = root / "submitted" / student / ASSIGNMENT
+    for student, (notebook, failing, *hint) in cases.items():
+        folder = root / "submitted" / student / assignment
         folder.mkdir(parents=True)
-        nbformat.write(notebook, folder / NOTEBOOK)
-        expected[student] = failing
-    course.autograde(root, ASSIGNMENT, f"--Execute.timeout={TEST_TIMEOUT}")
+        nbformat.write(notebook, folder / notebook_name)
+        expected[student] = (failing, hint[0] if hint else None)
+    course.autograde(root, assignment, f"--Execute.timeout={TEST_TIMEOUT}")
     points = {m["grade_id"]: m["points"] for c in solution.cells
               if (m := c.metadata.get("nbgrader", {})).get("grade")}
-    return root, expected, points
+    return root, assignment, expected, points, manual
 
 
-def scores(root, student):
-    table = course.cell_scores(root, ASSIGNMENT, student)
+def scores(graded, student):
+    root, assignment = graded[:2]
+    table = course.cell_scores(root, assignment, student)
     return table.set_index("cell")
 
 
 def test_every_graded_cell_is_in_the_gradebook(graded):
-    root, _, points = graded
-    table = scores(root, "solution")
+    points = graded[3]
+    table = scores(graded, "solution")
     assert set(table.index) == set(points)
     assert (table["max_score"] == table.index.map(points)).all()
 
 
 def test_blank_notebook_scores_zero_everywhere(graded):
-    root, _, _ = graded
-    table = scores(root, "blank")
+    table = scores(graded, "blank")
     assert (table["score"].fillna(0) == 0).all(), table
 
 
 def test_solution_scores_full_marks_on_autograded_cells(graded):
-    root, _, _ = graded
-    table = scores(root, "solution")
+    table = scores(graded, "solution")
     auto = table[table["kind"] == "autograded"]
     assert len(auto) >= 5
     assert (auto["score"] == auto["max_score"]).all(), auto
-    assert set(table[table["kind"] == "manual"].index) == {"written_advice"}
+    assert set(table[table["kind"] == "manual"].index) == graded[4]
 
 
-@pytest.mark.parametrize("student", ["deleted_test", "edited_test", "crash", "endless_loop"])
-def test_tampered_or_broken_submission_loses_only_that_exercise(graded, student):
-    root, expected, _ = graded
-    table = scores(root, student)
-    auto = table[table["kind"] == "autograded"]
-    failing = expected[student]
-    assert (auto.loc[sorted(failing), "score"] == 0).all(), auto
-    others = auto.drop(index=sorted(failing))
-    assert (others["score"] == others["max_score"]).all(), others
+def test_tampered_broken_or_wrong_submission_loses_only_that_exercise(graded):
+    root, assignment, expected = graded[:3]
+    students = [s for s in expected if s not in ("blank", "solution")]
+    for student in students:
+        failing, hint = expected[student]
+        auto = scores(graded, student).query("kind == 'autograded'")
+        assert (auto.loc[sorted(failing), "score"] == 0).all(), (student, auto)
+        others = auto.drop(index=sorted(failing))
+        assert (others["score"] == others["max_score"]).all(), (student, others)
+        if hint:
+            notebook = nbformat.read(root / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+            cell = notebook.cells[answer_index(notebook, sorted(failing)[0])]
+            shown = "".join(o.get("evalue", "") for o in cell.outputs if o.get("output_type") == "error")
+            assert hint in shown, (student, shown)
 
 
-def test_deleted_test_cell_is_restored_at_autograde(graded):
-    root, _, _ = graded
-    graded_nb = nbformat.read(root / "autograded" / "deleted_test" / ASSIGNMENT / NOTEBOOK, as_version=4)
-    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in graded_nb.cells]
-    assert "ex3_member_price_test" in ids
+def test_deleted_test_cells_are_restored_at_autograde(graded):
+    root, assignment, expected, points = graded[:4]
+    for student in expected:
+        notebook = nbformat.read(root / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+        ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in notebook.cells}
+        assert set(points) <= ids, (student, set(points) - ids)
 
 
 def test_course_config_protects_the_grader():
@@ -119,28 +158,5 @@ def test_course_config_protects_the_grader():
     assert config.OverwriteCells.add_missing_cells is True
 
 
-LABS = ["e1_accounts_contacts", "e2_business_activities"]
-
-
-@pytest.fixture(scope="module", params=LABS)
-def graded_lab(request, tmp_path_factory):
-    """A lab notebook autograded twice: as released (blank) and as the solution, with the course's own timeout."""
-    assignment, notebook = request.param, f"{request.param}.ipynb"
-    root = course.new_course_dir(tmp_path_factory.mktemp(assignment), [assignment])
-    released = course.generate(root, assignment) / notebook
-    for student, source in (("blank", released), ("solution", root / "solutions" / assignment / notebook)):
-        folder = root / "submitted" / student / assignment
-        folder.mkdir(parents=True)
-        nbformat.write(nbformat.read(source, as_version=4), folder / notebook)
-    course.autograde(root, assignment)
-    return root, assignment
-
-
-def test_lab_blank_scores_zero_and_solution_full_marks(graded_lab):
-    root, assignment = graded_lab
-    blank = course.cell_scores(root, assignment, "blank")
-    assert (blank["score"].fillna(0) == 0).all(), blank
-    solution = course.cell_scores(root, assignment, "solution")
-    auto = solution[solution["kind"] == "autograded"]
-    assert len(auto) >= 5 and (auto["score"] == auto["max_score"]).all(), auto
-    assert (solution["kind"] == "manual").sum() >= 1
+def test_every_assignment_is_graded_here():
+    assert set(ASSIGNMENTS) == set(course.assignments()), "add the new assignment to ASSIGNMENTS"
