@@ -1,4 +1,4 @@
-"""A student's first session, in a real browser: open m0, get exercise 1 wrong, then right, then Validate.
+"""A student in a real browser: open m0, get exercise 1 wrong, then right, then Validate; move a widget slider.
 
 Drives Debian's Chromium (never a browser downloaded by `playwright install`) against `crm-lab start`.
 Screenshots of the key moments go to test-artifacts/browser/ so CI can keep them.
@@ -36,11 +36,11 @@ def lab(tmp_path_factory):
     command = [sys.executable, "-m", "crm_lab.cli", "start", str(tmp / "workspace"), "--no-browser", "--",
                *lab_args(port, tmp)]
     with running_lab(command, port=port, cwd=tmp, env=env, log=tmp / "lab.log") as base:
-        yield base
+        yield base, tmp / "workspace"
 
 
 @pytest.fixture(scope="module")
-def page(lab):
+def browser(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -48,12 +48,23 @@ def page(lab):
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-            page.set_default_timeout(30 * SECONDS)
-            page.goto(f"{lab}/lab/tree/{NOTEBOOK}")
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+def open_notebook(browser, lab, path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page.set_default_timeout(30 * SECONDS)
+    page.goto(f"{lab[0]}/lab/tree/{path}")
+    return page
+
+
+@pytest.fixture
+def page(browser, lab):
+    page = open_notebook(browser, lab, NOTEBOOK)
+    yield page
+    page.close()
 
 
 def shot(page, name: str) -> None:
@@ -161,3 +172,57 @@ def test_m0_exercise_1_wrong_then_right_then_validate(page):
         with contextlib.suppress(Exception):  # best effort: never hide the real failure
             shot(page, "m0_failure")
         raise
+
+
+def test_moving_the_report_slider_redraws_the_chart(browser, lab):
+    """The e2 report explorer (an ipywidgets slider + chart) works in the browser, not only in Python."""
+    import nbformat
+    from playwright.sync_api import expect
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from crm_lab import crm, widgets\n"
+                                  "db = crm.connect(':memory:')\n"
+                                  "crm.import_course_data(db);"),
+        nbformat.v4.new_code_cell("widgets.report_explorer(db, months=12)"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
+    nbformat.write(notebook, lab[1] / "report_explorer.ipynb")
+    page = open_notebook(browser, lab, "report_explorer.ipynb")
+    try:
+        expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+            1, timeout=120 * SECONDS)
+        first_prompt = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputArea-prompt")
+        for _ in range(3):  # a "run all" sent while the new kernel is still connecting can be lost: send it again
+            page.get_by_role("menuitem", name="运行", exact=True).click()
+            page.get_by_role("menuitem", name="运行所有单元格", exact=True).click()
+            try:
+                expect(first_prompt).not_to_have_text(re.compile(r"^\s*\[\s*\]:\s*$"), timeout=10 * SECONDS)
+                break
+            except AssertionError:
+                continue
+        chart = page.locator(".crm-report-chart img")
+        expect(chart).to_have_count(1, timeout=120 * SECONDS)
+        slider = page.locator(".crm-report-months")
+        expect(slider).to_contain_text("最近 N 个月")
+        expect(slider.locator(".widget-readout")).to_have_text("12")
+        before = chart.get_attribute("src")
+        shot(page, "report_explorer_12")
+
+        handle = slider.locator(".noUi-handle")
+        handle.focus()
+        for _ in range(6):
+            page.keyboard.press("ArrowLeft")
+        expect(slider.locator(".widget-readout")).to_have_text("6")
+        expect(chart).not_to_have_attribute("src", before, timeout=60 * SECONDS)
+        # every key press redraws; wait until the kernel has drawn the last one, then the chart must be new
+        page.wait_for_timeout(1000)
+        expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+            1, timeout=60 * SECONDS)
+        after = chart.get_attribute("src")
+        assert after != before and after.startswith("data:image/png")
+        shot(page, "report_explorer_6")
+    except BaseException:
+        with contextlib.suppress(Exception):
+            shot(page, "report_explorer_failure")
+        raise
+    finally:
+        page.close()
