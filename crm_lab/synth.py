@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import math
-from datetime import date, datetime, timedelta
+from bisect import bisect_right
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -207,6 +208,22 @@ def _student_vacation(day: date) -> bool:
     return (day.month == 1 and day.day >= 15) or day.month == 2 and day.day <= 25 or day.month in (7, 8)
 
 
+def _cdf(p: list[float]) -> list[float]:
+    """``Generator.choice(a, p=p)`` 内部用的累积概率表。
+
+    ``choice`` 抽一个 ``random()``，再在这张表里二分查找（``side="right"``）；
+    ``bisect_right(_cdf(p), rng.random())`` 得到同一个下标、消耗同一个随机数，但快得多。
+    """
+    cdf = np.asarray(p, dtype=float).cumsum()
+    cdf /= cdf[-1]
+    return cdf.tolist()
+
+
+def _round2(x: float) -> float:
+    """和 ``round(np.float64(x), 2)`` 一样的结果（numpy 的做法：乘 100、取最近的偶数整数、再除以 100）。"""
+    return round(x * 100.0) / 100.0
+
+
 def shop_tables(*, scale: float = 1, seed: int = SHOP_SEED) -> dict[str, pd.DataFrame]:
     """生成校园展销会商城的五张表：客户、商品、订单、订单明细、客服工单。
 
@@ -220,104 +237,137 @@ def shop_tables(*, scale: float = 1, seed: int = SHOP_SEED) -> dict[str, pd.Data
     """
     if not 0 < scale <= 1000:
         raise ValueError(f"scale 必须在 0 到 1000 之间，收到的是 {scale}")
+    # 逐位客户、逐张订单地模拟，随机数的抽取顺序决定了生成的数据（发放的文件要一字不差），所以不能整批抽取。
+    # 为了快：rng.choice 换成消耗同样随机数的 integers / random + 二分查找（见 _cdf），日期用距 SHOP_START 的
+    # 天数，金额用 Python 浮点数按 numpy 的规则舍入（见 _round2），时间在循环里直接写成文本。
     rng = np.random.default_rng(seed)
+    random, integers, poisson, exponential, lognormal = (rng.random, rng.integers, rng.poisson, rng.exponential,
+                                                          rng.lognormal)
     n_customers = max(20, int(round(3000 * scale)))
     products = pd.DataFrame(_PRODUCTS, columns=["product_id", "product_name", "category", "price", "cost"])
-    by_category = {c: products.index[products["category"] == c].to_numpy() for c in CATEGORIES}
-    product_index = {pid: i for i, pid in enumerate(products["product_id"])}
-    prices = products["price"].to_numpy()
+    product_ids = products["product_id"].tolist()
+    prices = products["price"].tolist()
+    by_category = [products.index[products["category"] == c].tolist() for c in CATEGORIES]
+    product_index = {pid: i for i, pid in enumerate(product_ids)}
+    companion_of = [(product_index[_COMPANIONS[pid][0]], _COMPANIONS[pid][1]) if pid in _COMPANIONS else None
+                    for pid in product_ids]
+
+    total_days = (SHOP_END - SHOP_START).days
+    days = [SHOP_START + timedelta(days=d) for d in range(total_days + 1)]
+    day_text = [d.isoformat() for d in days]
+    promotion = [_in_promotion(d) for d in days]
+    vacation = [_student_vacation(d) for d in days]
+    registered_text = {d: (SHOP_START + timedelta(days=d)).isoformat() for d in range(-90, total_days - 30)}
+    all_names = [s + g for s in _SURNAMES for g in _GIVEN]
+    identities = ["学生", "教职工", "校外个人"]
+    identity_cdf = _cdf([0.68, 0.14, 0.18])
+    category_cdf = {i: _cdf(_SHOP_CATEGORY_WEIGHTS[i]) for i in identities}
+    log_rate = {i: np.log(6.5 if i != "校外个人" else 3.0) for i in identities}
+    order_channels, order_channel_cdf = ["展销会现场", "微信小程序", "淘宝店", "抖音直播"], _cdf([0.3, 0.4, 0.2, 0.1])
+    status_cdf = _cdf([0.95, 0.03, 0.02])
+    payments, payment_cdf = ["微信支付", "支付宝", "现金"], _cdf([0.62, 0.3, 0.08])
+    promo_discounts = [0.1, 0.15, 0.2]
+    ticket_type_cdf = _cdf([0.55, 0.45])
+    reasons, reason_cdf = ["商品质量", "发货慢", "服务态度", "价格", "其他"], _cdf([0.35, 0.25, 0.2, 0.1, 0.1])
+    rating_cdf = _cdf([0.25, 0.4, 0.35])
+    log_hours = {True: np.log(60), False: np.log(8)}
+    ticket_channels, ticket_channel_cdf = ["电话", "微信", "现场"], _cdf([0.3, 0.55, 0.15])
+    cities = list(_DISTRICTS)
+    city_cdf = _cdf([0.7, 0.1, 0.08, 0.07, 0.05])
+    age_bands, age_cdf = ["23-30", "31-40", "41-50", "51+"], _cdf([0.35, 0.35, 0.2, 0.1])
+    channel_cdf = _cdf([0.35, 0.3, 0.15, 0.1, 0.1])
 
     customers, orders, lines, tickets = [], [], [], []
-    total_days = (SHOP_END - SHOP_START).days
-    all_names = [s + g for s in _SURNAMES for g in _GIVEN]
     for k in range(n_customers):
         customer_id = f"C{k + 1:05d}"
-        identity = str(rng.choice(["学生", "教职工", "校外个人"], p=[0.68, 0.14, 0.18]))
-        registered = SHOP_START + timedelta(days=int(rng.integers(-90, total_days - 30)))
+        identity = identities[bisect_right(identity_cdf, random())]
+        registered = int(integers(-90, total_days - 30))  # 距 SHOP_START 的天数，下同
         # 潜在特征：购买频率（每年几单）、客单价倍数、价格敏感、自然寿命
-        rate = float(rng.lognormal(np.log(6.5 if identity != "校外个人" else 3.0), 1.25))
-        basket_scale = float(rng.lognormal(-0.2, 0.85)) * (1.4 if identity == "教职工" else 1.0)
-        price_sensitive = bool(rng.random() < 0.25)
-        natural_life = float(rng.exponential(900 if not price_sensitive else 420))
-        category_p = np.array(_SHOP_CATEGORY_WEIGHTS[identity])
+        rate = float(lognormal(log_rate[identity], 1.25))
+        basket_scale = float(lognormal(-0.2, 0.85)) * (1.4 if identity == "教职工" else 1.0)
+        price_sensitive = bool(random() < 0.25)
+        natural_life = float(exponential(900 if not price_sensitive else 420))
+        categories = category_cdf[identity]
+        student = identity == "学生"
 
-        day = max(registered, SHOP_START)
-        churn_day = day + timedelta(days=natural_life)
-        n_orders = 0
+        day = max(registered, 0)
+        churn_day = day + timedelta(days=natural_life).days  # 日期加 timedelta 时只看整天数
+        spend = 0.0
         while True:
-            day = day + timedelta(days=max(1, int(rng.exponential(365.0 / rate))))
-            if day > SHOP_END or day > churn_day:
+            day += max(1, int(exponential(365.0 / rate)))
+            if day > total_days or day > churn_day:
                 break
-            promo = _in_promotion(day)
-            if identity == "学生" and _student_vacation(day) and rng.random() < 0.75:
+            promo = promotion[day]
+            if student and vacation[day] and random() < 0.75:
                 continue
-            if price_sensitive and not promo and rng.random() < 0.6:
+            if price_sensitive and not promo and random() < 0.6:
                 continue  # 价格敏感的顾客不到促销就不太下单
-            n_orders += 1
             order_id = f"O{len(orders) + 1:06d}"
-            channel = str(rng.choice(["展销会现场", "微信小程序", "淘宝店", "抖音直播"], p=[0.3, 0.4, 0.2, 0.1]))
-            status = str(rng.choice(ORDER_STATUSES, p=[0.95, 0.03, 0.02]))
-            stamp = datetime(day.year, day.month, day.day, int(rng.integers(8, 23)), int(rng.integers(0, 60)),
-                             int(rng.integers(0, 60)))
-            n_items = 1 + int(rng.poisson(0.9 * basket_scale))
+            channel = order_channels[bisect_right(order_channel_cdf, random())]
+            status = ORDER_STATUSES[bisect_right(status_cdf, random())]
+            hour, minute, second = int(integers(8, 23)), int(integers(0, 60)), int(integers(0, 60))
+            n_items = 1 + int(poisson(0.9 * basket_scale))
             chosen: list[int] = []
             for _ in range(n_items):
-                category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=category_p))]
-                item = int(rng.choice(by_category[category]))
+                in_category = by_category[bisect_right(categories, random())]
+                item = in_category[int(integers(0, len(in_category)))]
                 if item not in chosen:
                     chosen.append(item)
-                companion = _COMPANIONS.get(products.at[item, "product_id"])
-                if companion and rng.random() < companion[1] and product_index[companion[0]] not in chosen:
-                    chosen.append(product_index[companion[0]])
+                companion = companion_of[item]
+                if companion and random() < companion[1] and companion[0] not in chosen:
+                    chosen.append(companion[0])
             discount = 0.0
             if promo:
-                discount = float(rng.choice([0.1, 0.15, 0.2]))
-            elif rng.random() < 0.08:
+                discount = promo_discounts[int(integers(0, 3))]
+            elif random() < 0.08:
                 discount = 0.05
             order_amount = 0.0
             for line_no, item in enumerate(chosen, start=1):
-                quantity = 1 + int(rng.poisson(0.35 * basket_scale))
-                line_amount = round(quantity * prices[item] * (1 - discount), 2)
+                quantity = 1 + int(poisson(0.35 * basket_scale))
+                line_amount = _round2(quantity * prices[item] * (1 - discount))
                 order_amount += line_amount
-                lines.append((order_id, line_no, products.at[item, "product_id"], quantity, prices[item],
-                               discount, line_amount))
-            orders.append((order_id, customer_id, stamp, channel,
-                           str(rng.choice(["微信支付", "支付宝", "现金"], p=[0.62, 0.3, 0.08])), status,
-                           round(order_amount, 2)))
+                lines.append((order_id, line_no, product_ids[item], quantity, prices[item], discount, line_amount))
+            order_amount = _round2(order_amount)
+            spend += order_amount
+            stamp = f"{day_text[day]} {hour:02d}:{minute:02d}:{second:02d}"
+            orders.append((order_id, customer_id, stamp, channel, payments[bisect_right(payment_cdf, random())],
+                           status, order_amount))
             # 客服工单：每单约 6% 的概率；差评会让顾客很快离开
-            if rng.random() < 0.06 or status == "退货":
-                ticket_type = "退换货" if status == "退货" else str(rng.choice(["咨询", "投诉"], p=[0.55, 0.45]))
-                reason = ("商品咨询" if ticket_type == "咨询" else
-                          str(rng.choice(["商品质量", "发货慢", "服务态度", "价格", "其他"],
-                                         p=[0.35, 0.25, 0.2, 0.1, 0.1])))
-                bad_service = reason in ("服务态度", "发货慢") and rng.random() < 0.7
-                rating = int(rng.choice([1, 2]) if bad_service else rng.choice([3, 4, 5], p=[0.25, 0.4, 0.35]))
-                opened = stamp + timedelta(hours=float(rng.uniform(2, 72)))
-                hours = float(rng.lognormal(np.log(60 if bad_service else 8), 0.6))
+            if random() < 0.06 or status == "退货":
+                ticket_type = ("退换货" if status == "退货" else
+                               ("咨询", "投诉")[bisect_right(ticket_type_cdf, random())])
+                reason = "商品咨询" if ticket_type == "咨询" else reasons[bisect_right(reason_cdf, random())]
+                bad_service = reason in ("服务态度", "发货慢") and random() < 0.7
+                rating = (1, 2)[int(integers(0, 2))] if bad_service else (3, 4, 5)[bisect_right(rating_cdf, random())]
+                placed = datetime.combine(days[day], time(hour, minute, second))
+                opened = placed + timedelta(hours=float(rng.uniform(2, 72)))
+                closed = opened + timedelta(hours=float(lognormal(log_hours[bad_service], 0.6)))
                 tickets.append((f"T{len(tickets) + 1:05d}", customer_id, order_id, ticket_type,
-                                str(rng.choice(["电话", "微信", "现场"], p=[0.3, 0.55, 0.15])),
-                                opened.replace(microsecond=0),
-                                (opened + timedelta(hours=hours)).replace(microsecond=0), rating, reason))
-                if rating <= 2 and rng.random() < 0.8:
-                    churn_day = min(churn_day, day + timedelta(days=int(rng.integers(5, 60))))
-        spend = sum(o[6] for o in orders[len(orders) - n_orders:]) if n_orders else 0.0
+                                ticket_channels[bisect_right(ticket_channel_cdf, random())],
+                                opened.replace(microsecond=0).isoformat(" "),
+                                closed.replace(microsecond=0).isoformat(" "), rating, reason))
+                if rating <= 2 and random() < 0.8:
+                    churn_day = min(churn_day, day + int(integers(5, 60)))
         level = "金卡会员" if spend >= 1500 else "银卡会员" if spend >= 500 else "普通会员"
-        city = str(rng.choice(list(_DISTRICTS), p=[0.7, 0.1, 0.08, 0.07, 0.05]))
-        organisation = (str(rng.choice(_SCHOOLS)) if identity in ("学生", "教职工")
-                        else str(rng.choice(_EMPLOYERS)) if rng.random() < 0.6 else None)
-        age_band = ("18-22" if identity == "学生" and rng.random() < 0.9 else
-                    str(rng.choice(["23-30", "31-40", "41-50", "51+"], p=[0.35, 0.35, 0.2, 0.1])))
-        customers.append((customer_id, str(rng.choice(all_names)), "男" if rng.random() < 0.46 else "女",
-                          age_band, identity, city, str(rng.choice(_DISTRICTS[city])), organisation,
-                          str(rng.choice(CHANNELS, p=[0.35, 0.3, 0.15, 0.1, 0.1])), registered.isoformat(),
-                          int(rng.integers(1, 13)), level, bool(rng.random() < 0.72),
-                          f"{rng.choice(_PHONE_PREFIXES)}****{int(rng.integers(0, 10000)):04d}"))
+        city = cities[bisect_right(city_cdf, random())]
+        organisation = (_SCHOOLS[int(integers(0, len(_SCHOOLS)))] if identity in ("学生", "教职工")
+                        else _EMPLOYERS[int(integers(0, len(_EMPLOYERS)))] if random() < 0.6 else None)
+        age_band = "18-22" if student and random() < 0.9 else age_bands[bisect_right(age_cdf, random())]
+        name = all_names[int(integers(0, len(all_names)))]
+        gender = "男" if random() < 0.46 else "女"
+        district = _DISTRICTS[city][int(integers(0, len(_DISTRICTS[city])))]
+        channel = CHANNELS[bisect_right(channel_cdf, random())]
+        birth_month = int(integers(1, 13))
+        consent = bool(random() < 0.72)
+        phone = f"{_PHONE_PREFIXES[int(integers(0, len(_PHONE_PREFIXES)))]}****{int(integers(0, 10000)):04d}"
+        customers.append((customer_id, name, gender, age_band, identity, city, district, organisation, channel,
+                          registered_text[registered], birth_month, level, consent, phone))
 
     def frame(rows, schema):
         table = pd.DataFrame(rows, columns=schema.column_names)
         for column in schema.columns:
-            if column.dtype == "datetime":
-                table[column.name] = pd.to_datetime(table[column.name]).dt.strftime("%Y-%m-%d %H:%M:%S")
+            if column.dtype == "datetime":  # 已经是“年-月-日 时:分:秒”文本；没有行时也要是文本列
+                table[column.name] = table[column.name].astype("str")
         return table
 
     return {
