@@ -576,7 +576,7 @@ def campaign_tables(customers: pd.DataFrame, orders: pd.DataFrame, *,
             "会员关怀": (past["n"] >= 3).to_numpy(),
             "展会邀请": (eligible["city"] == "广州").to_numpy(),
             "流失挽回": (past["n"] > 0).to_numpy()
-            & ~np.isin(ids, history(begin, 120).index),
+            & ~pd.Index(ids).isin(history(begin, 120).index),
             "生日关怀": eligible["birth_month"].isin([1, 2]).to_numpy(),
             "新品推荐": (past["n"] > 0).to_numpy() & (eligible["gender"] == "女").to_numpy(),
         }.get(kind, np.ones(len(eligible), dtype=bool))
@@ -590,7 +590,7 @@ def campaign_tables(customers: pd.DataFrame, orders: pd.DataFrame, *,
         # 活动期间第一张已完成订单：响应者多半是本来就在这段时间下单的人
         window = done[(done["order_time"] >= begin) & (done["order_time"] < pd.Timestamp(end) + pd.Timedelta(days=1))]
         first = window.drop_duplicates("customer_id").set_index("customer_id")
-        has_order = np.isin(ids, first.index)
+        has_order = pd.Index(ids).isin(first.index)  # hashes; np.isin on text compares every pair
         groups = np.full(n, "全部", dtype=object)
         if len(rates) == 2:
             groups[rng.permutation(n)[: n // 2]] = "A组"
