@@ -45,6 +45,7 @@ from crm_lab.schema import (
     SURVEY_RESPONSES,
 )
 from crm_lab.synth_cases import CASE_DICTIONARIES, case_tables, case_teacher_notes, messy_customer_tables
+from crm_lab.synth_draws import choice_cdf
 
 SEED = 20250908
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
@@ -208,17 +209,6 @@ def _student_vacation(day: date) -> bool:
     return (day.month == 1 and day.day >= 15) or day.month == 2 and day.day <= 25 or day.month in (7, 8)
 
 
-def _cdf(p: list[float]) -> list[float]:
-    """``Generator.choice(a, p=p)`` 内部用的累积概率表。
-
-    ``choice`` 抽一个 ``random()``，再在这张表里二分查找（``side="right"``）；
-    ``bisect_right(_cdf(p), rng.random())`` 得到同一个下标、消耗同一个随机数，但快得多。
-    """
-    cdf = np.asarray(p, dtype=float).cumsum()
-    cdf /= cdf[-1]
-    return cdf.tolist()
-
-
 def _round2(x: float) -> float:
     """和 ``round(np.float64(x), 2)`` 一样的结果（numpy 的做法：乘 100、取最近的偶数整数、再除以 100）。"""
     return round(x * 100.0) / 100.0
@@ -238,7 +228,7 @@ def shop_tables(*, scale: float = 1, seed: int = SHOP_SEED) -> dict[str, pd.Data
     if not 0 < scale <= 1000:
         raise ValueError(f"scale 必须在 0 到 1000 之间，收到的是 {scale}")
     # 逐位客户、逐张订单地模拟，随机数的抽取顺序决定了生成的数据（发放的文件要一字不差），所以不能整批抽取。
-    # 为了快：rng.choice 换成消耗同样随机数的 integers / random + 二分查找（见 _cdf），日期用距 SHOP_START 的
+    # 为了快：rng.choice 换成消耗同样随机数的 integers / random + 二分查找（见 synth_draws），日期用距 SHOP_START 的
     # 天数，金额用 Python 浮点数按 numpy 的规则舍入（见 _round2），时间在循环里直接写成文本。
     rng = np.random.default_rng(seed)
     random, integers, poisson, exponential, lognormal = (rng.random, rng.integers, rng.poisson, rng.exponential,
@@ -260,22 +250,23 @@ def shop_tables(*, scale: float = 1, seed: int = SHOP_SEED) -> dict[str, pd.Data
     registered_text = {d: (SHOP_START + timedelta(days=d)).isoformat() for d in range(-90, total_days - 30)}
     all_names = [s + g for s in _SURNAMES for g in _GIVEN]
     identities = ["学生", "教职工", "校外个人"]
-    identity_cdf = _cdf([0.68, 0.14, 0.18])
-    category_cdf = {i: _cdf(_SHOP_CATEGORY_WEIGHTS[i]) for i in identities}
+    identity_cdf = choice_cdf([0.68, 0.14, 0.18])
+    category_cdf = {i: choice_cdf(_SHOP_CATEGORY_WEIGHTS[i]) for i in identities}
     log_rate = {i: np.log(6.5 if i != "校外个人" else 3.0) for i in identities}
-    order_channels, order_channel_cdf = ["展销会现场", "微信小程序", "淘宝店", "抖音直播"], _cdf([0.3, 0.4, 0.2, 0.1])
-    status_cdf = _cdf([0.95, 0.03, 0.02])
-    payments, payment_cdf = ["微信支付", "支付宝", "现金"], _cdf([0.62, 0.3, 0.08])
+    order_channels = ["展销会现场", "微信小程序", "淘宝店", "抖音直播"]
+    order_channel_cdf = choice_cdf([0.3, 0.4, 0.2, 0.1])
+    status_cdf = choice_cdf([0.95, 0.03, 0.02])
+    payments, payment_cdf = ["微信支付", "支付宝", "现金"], choice_cdf([0.62, 0.3, 0.08])
     promo_discounts = [0.1, 0.15, 0.2]
-    ticket_type_cdf = _cdf([0.55, 0.45])
-    reasons, reason_cdf = ["商品质量", "发货慢", "服务态度", "价格", "其他"], _cdf([0.35, 0.25, 0.2, 0.1, 0.1])
-    rating_cdf = _cdf([0.25, 0.4, 0.35])
+    ticket_type_cdf = choice_cdf([0.55, 0.45])
+    reasons, reason_cdf = ["商品质量", "发货慢", "服务态度", "价格", "其他"], choice_cdf([0.35, 0.25, 0.2, 0.1, 0.1])
+    rating_cdf = choice_cdf([0.25, 0.4, 0.35])
     log_hours = {True: np.log(60), False: np.log(8)}
-    ticket_channels, ticket_channel_cdf = ["电话", "微信", "现场"], _cdf([0.3, 0.55, 0.15])
+    ticket_channels, ticket_channel_cdf = ["电话", "微信", "现场"], choice_cdf([0.3, 0.55, 0.15])
     cities = list(_DISTRICTS)
-    city_cdf = _cdf([0.7, 0.1, 0.08, 0.07, 0.05])
-    age_bands, age_cdf = ["23-30", "31-40", "41-50", "51+"], _cdf([0.35, 0.35, 0.2, 0.1])
-    channel_cdf = _cdf([0.35, 0.3, 0.15, 0.1, 0.1])
+    city_cdf = choice_cdf([0.7, 0.1, 0.08, 0.07, 0.05])
+    age_bands, age_cdf = ["23-30", "31-40", "41-50", "51+"], choice_cdf([0.35, 0.35, 0.2, 0.1])
+    channel_cdf = choice_cdf([0.35, 0.3, 0.15, 0.1, 0.1])
 
     customers, orders, lines, tickets = [], [], [], []
     for k in range(n_customers):
