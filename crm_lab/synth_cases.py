@@ -369,7 +369,7 @@ def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str,
                 channel = str(pick(rng, ["网上服务平台", "电话", "传真"], p=[0.65, 0.3, 0.05]))
             typical = {"网上服务平台": 2.5, "电话": 20.0 if opened.date() < MFG_PORTAL_LAUNCH else 10.0, "传真": 30.0}
             hours = round(float(rng.lognormal(np.log(typical[channel]), 0.55)), 1)
-            satisfaction = int(np.clip(np.round(5.4 - 0.55 * np.log1p(hours) + rng.normal(0, 0.6)), 1, 5))
+            satisfaction = min(max(round(5.4 - 0.55 * np.log1p(hours) + rng.normal(0, 0.6)), 1), 5)
             requests.append((dealer_id, opened, channel,
                              str(pick(rng, ["技术支持", "配件申请", "退换货", "订单查询"], p=[0.35, 0.3, 0.1, 0.25])),
                              hours, satisfaction))
@@ -473,7 +473,7 @@ def _airline_members(scale: float, seed: int) -> tuple[pd.DataFrame, pd.Series]:
         last = max(last, AIRLINE_WINDOW_START, ffp)
         flights = max(1, int(round(f_median * rng.lognormal(0, 0.22))))
         mileage = int(round(flights * km * rng.lognormal(0, 0.18)))
-        avg_discount = round(float(np.clip(rng.normal(discount, 0.06), 0.2, 1.5)), 3)
+        avg_discount = round(min(max(float(rng.normal(discount, 0.06)), 0.2), 1.5), 3)
         if flights >= 40 or mileage >= 70000:
             tier = "白金卡" if rng.random() < 0.7 else "金卡"
         elif flights >= 20:
@@ -482,7 +482,7 @@ def _airline_members(scale: float, seed: int) -> tuple[pd.DataFrame, pd.Series]:
             tier = "银卡" if rng.random() < 0.5 else "普通卡"
         else:
             tier = "普通卡"
-        age = int(np.clip(rng.normal(41, 10), 19, 79))
+        age = int(min(max(float(rng.normal(41, 10)), 19), 79))
         rows.append((f"M{k + 1:05d}", ffp, AIRLINE_LOAD_TIME, last, flights, mileage, avg_discount,
                      "男" if rng.random() < 0.7 else "女", age, str(pick(rng, _AIRLINE_CITIES)), tier))
     table = _frame(rows, AIRLINE_MEMBERS)
@@ -548,7 +548,7 @@ def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[st
     for k in range(_count(300, scale)):
         customer_id = f"LC{k + 1:04d}"
         industry = str(pick(rng, industries, p=[0.35, 0.25, 0.2, 0.08, 0.12]))
-        late_p = float(np.clip(rng.lognormal(np.log(0.09), 0.7), 0.01, 0.6))
+        late_p = min(max(float(rng.lognormal(np.log(0.09), 0.7)), 0.01), 0.6)
         per_year = max(2, int(rng.lognormal(np.log(15), 0.55)))
         weight_scale = float(rng.lognormal(np.log(80 if industry in ("制造", "零售") else 25), 0.6))
         home_destinations = rng.choice(destinations, size=3, replace=False)
@@ -645,7 +645,7 @@ def travel_tables(*, scale: float = 1, seed: int = TRAVEL_SEED) -> dict[str, pd.
                                      [0.25, 0.1, 0.45, 0.05, 0.15]))
             booking_id = f"B{len(bookings) + 1:05d}"
             bookings.append((booking_id, customer_id, booked, route, departure, travellers, amount, channel))
-            rating = int(np.clip(np.round(3.7 + route_bias + 0.5 * repeat + rng.normal(0, 1.05)), 1, 5))
+            rating = min(max(round(3.7 + route_bias + 0.5 * repeat + rng.normal(0, 1.05)), 1), 5)
             back = departure + timedelta(days=days)
             if rng.random() < (0.85 if rating in (1, 2, 5) else 0.6):
                 reviews.append((booking_id, back + timedelta(days=int(rng.integers(1, 10))), rating,
