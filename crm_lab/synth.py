@@ -45,7 +45,7 @@ from crm_lab.schema import (
     SURVEY_RESPONSES,
 )
 from crm_lab.synth_cases import CASE_DICTIONARIES, case_tables, case_teacher_notes, messy_customer_tables
-from crm_lab.synth_draws import choice_cdf
+from crm_lab.synth_draws import choice_cdf, pick
 
 SEED = 20250908
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
@@ -940,8 +940,8 @@ def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFr
         account_contacts = []
         for j, role in enumerate(roles):
             contact_id = f"BC{len(contacts) + 1:04d}"
-            title = str(rng.choice(_DECIDER_TITLES[industry] if role == "决策者" else _ROLE_TITLES[role]))
-            contacts.append((contact_id, account_id, str(rng.choice(all_names)), "男" if rng.random() < 0.5 else "女",
+            title = pick(rng, _DECIDER_TITLES[industry] if role == "决策者" else _ROLE_TITLES[role])
+            contacts.append((contact_id, account_id, pick(rng, all_names), "男" if rng.random() < 0.5 else "女",
                              title, role, _masked_phone(rng, 1)[0], j == 0))
             account_contacts.append((contact_id, role))
         contact_p = np.array([{"决策者": 1.0, "影响者": 1.5, "使用者": 1.5, "采购者": 3.0, "把关者": 0.7}[r]
@@ -950,18 +950,18 @@ def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFr
 
         def activity(day, opportunity_id, line, won, account_id=account_id, owner=owner,
                      account_contacts=account_contacts, contact_p=contact_p):
-            kind = str(rng.choice(list(_ACTIVITY_NOTES), p=[0.2, 0.3, 0.1, 0.1, 0.3]))
+            kind = pick(rng, list(_ACTIVITY_NOTES), p=[0.2, 0.3, 0.1, 0.1, 0.3])
             outcome_p = {True: [0.6, 0.3, 0.1], False: [0.2, 0.35, 0.45], None: [0.4, 0.45, 0.15]}[won]
-            contact_id = account_contacts[int(rng.choice(len(account_contacts), p=contact_p))][0]
+            contact_id = pick(rng, account_contacts, p=contact_p)[0]
             activities.append((account_id, contact_id, opportunity_id, kind, day.date().isoformat(), owner,
-                               str(rng.choice(["有进展", "待跟进", "无进展"], p=outcome_p)),
-                               str(rng.choice(_ACTIVITY_NOTES[kind])).format(line=line)))
+                               pick(rng, ["有进展", "待跟进", "无进展"], p=outcome_p),
+                               pick(rng, _ACTIVITY_NOTES[kind]).format(line=line)))
 
         n_opps = 1 + int(rng.poisson(1.5 + np.log10(potential / 5000)))
         replenishing = False  # 食堂、超市、餐饮第一次赢单后签框架协议，之后每月补货
         for o in range(n_opps):
             opportunity_id = f"OP{len(opportunities) + 1:04d}"
-            line = PRODUCT_LINES[int(rng.choice(len(PRODUCT_LINES), p=line_weights))]
+            line = pick(rng, PRODUCT_LINES, p=line_weights)
             # 第一个销售机会就是建档的原因；之后的随时出现
             latest = 60 if o == 0 else max(1, (end - created).days - 10)
             opened = created + pd.Timedelta(days=int(rng.integers(0, latest)))
@@ -970,7 +970,7 @@ def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFr
             year = opened.year if opened.month >= 9 else opened.year - 1
             opp_name = f"{year}学年{line}采购"
             if closed > end:
-                stage = str(rng.choice(OPPORTUNITY_STAGES[:4], p=[0.3, 0.3, 0.25, 0.15]))
+                stage = pick(rng, OPPORTUNITY_STAGES[:4], p=[0.3, 0.3, 0.25, 0.15])
                 won, closed_at, reason = None, None, None
             else:
                 won = bool(rng.random() < (0.6 if has_decider else 0.28))
@@ -979,7 +979,7 @@ def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFr
                 reason = None
                 if not won:
                     reason = ("没找到拍板的人" if not has_decider and rng.random() < 0.45 else
-                              str(rng.choice(["价格太高", "选了竞争对手", "需求取消"], p=[0.4, 0.4, 0.2])))
+                              pick(rng, ["价格太高", "选了竞争对手", "需求取消"], p=[0.4, 0.4, 0.2]))
             opportunities.append((opportunity_id, account_id, opp_name, line, stage, amount, _STAGE_PROBABILITY[stage],
                                   owner, opened.date().isoformat(), closed_at, reason))
             last = min(closed, end)
