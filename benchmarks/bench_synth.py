@@ -30,7 +30,7 @@ from crm_lab.synth_cases import case_tables, messy_customer_tables  # noqa: E402
 BEFORE_SPEEDUP = {
     "commit": "6e42b87",
     "shop_tables_cpu_seconds": {"1": 13.0, "2": 24.8, "5": 62.3},
-    "campaign_tables_cpu_seconds_at_scale_10": 67.2,
+    "builders_cpu_seconds_at_scale_10": {"campaign_tables": 26.4, "b2b_tables": 2.9, "case_tables": 20.9},
 }
 
 
@@ -94,6 +94,10 @@ def main() -> None:
                                        for run in result["shop_tables"] if f"{run['scale']:g}" in before}
     if args.builders_scale:
         result["builders"] = {"scale": args.builders_scale, **builders_speed(args.builders_scale)}
+        if args.builders_scale == 10:
+            result["cpu_speedup_vs_before"] |= {
+                name: round(seconds / result["builders"][name]["cpu_seconds"], 1)
+                for name, seconds in BEFORE_SPEEDUP["builders_cpu_seconds_at_scale_10"].items()}
     write_result("synth", result)
 
 
