@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import math
-from datetime import date, datetime, timedelta
+from bisect import bisect_right
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,7 @@ from crm_lab.schema import (
     SURVEY_RESPONSES,
 )
 from crm_lab.synth_cases import CASE_DICTIONARIES, case_tables, case_teacher_notes, messy_customer_tables
+from crm_lab.synth_draws import choice_cdf, pick
 
 SEED = 20250908
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
@@ -207,6 +209,11 @@ def _student_vacation(day: date) -> bool:
     return (day.month == 1 and day.day >= 15) or day.month == 2 and day.day <= 25 or day.month in (7, 8)
 
 
+def _round2(x: float) -> float:
+    """和 ``round(np.float64(x), 2)`` 一样的结果（numpy 的做法：乘 100、取最近的偶数整数、再除以 100）。"""
+    return round(x * 100.0) / 100.0
+
+
 def shop_tables(*, scale: float = 1, seed: int = SHOP_SEED) -> dict[str, pd.DataFrame]:
     """生成校园展销会商城的五张表：客户、商品、订单、订单明细、客服工单。
 
@@ -220,104 +227,138 @@ def shop_tables(*, scale: float = 1, seed: int = SHOP_SEED) -> dict[str, pd.Data
     """
     if not 0 < scale <= 1000:
         raise ValueError(f"scale 必须在 0 到 1000 之间，收到的是 {scale}")
+    # 逐位客户、逐张订单地模拟，随机数的抽取顺序决定了生成的数据（发放的文件要一字不差），所以不能整批抽取。
+    # 为了快：rng.choice 换成消耗同样随机数的 integers / random + 二分查找（见 synth_draws），日期用距 SHOP_START 的
+    # 天数，金额用 Python 浮点数按 numpy 的规则舍入（见 _round2），时间在循环里直接写成文本。
     rng = np.random.default_rng(seed)
+    random, integers, poisson, exponential, lognormal = (rng.random, rng.integers, rng.poisson, rng.exponential,
+                                                          rng.lognormal)
     n_customers = max(20, int(round(3000 * scale)))
     products = pd.DataFrame(_PRODUCTS, columns=["product_id", "product_name", "category", "price", "cost"])
-    by_category = {c: products.index[products["category"] == c].to_numpy() for c in CATEGORIES}
-    product_index = {pid: i for i, pid in enumerate(products["product_id"])}
-    prices = products["price"].to_numpy()
+    product_ids = products["product_id"].tolist()
+    prices = products["price"].tolist()
+    by_category = [products.index[products["category"] == c].tolist() for c in CATEGORIES]
+    product_index = {pid: i for i, pid in enumerate(product_ids)}
+    companion_of = [(product_index[_COMPANIONS[pid][0]], _COMPANIONS[pid][1]) if pid in _COMPANIONS else None
+                    for pid in product_ids]
+
+    total_days = (SHOP_END - SHOP_START).days
+    days = [SHOP_START + timedelta(days=d) for d in range(total_days + 1)]
+    day_text = [d.isoformat() for d in days]
+    promotion = [_in_promotion(d) for d in days]
+    vacation = [_student_vacation(d) for d in days]
+    registered_text = {d: (SHOP_START + timedelta(days=d)).isoformat() for d in range(-90, total_days - 30)}
+    all_names = [s + g for s in _SURNAMES for g in _GIVEN]
+    identities = ["学生", "教职工", "校外个人"]
+    identity_cdf = choice_cdf([0.68, 0.14, 0.18])
+    category_cdf = {i: choice_cdf(_SHOP_CATEGORY_WEIGHTS[i]) for i in identities}
+    log_rate = {i: np.log(6.5 if i != "校外个人" else 3.0) for i in identities}
+    order_channels = ["展销会现场", "微信小程序", "淘宝店", "抖音直播"]
+    order_channel_cdf = choice_cdf([0.3, 0.4, 0.2, 0.1])
+    status_cdf = choice_cdf([0.95, 0.03, 0.02])
+    payments, payment_cdf = ["微信支付", "支付宝", "现金"], choice_cdf([0.62, 0.3, 0.08])
+    promo_discounts = [0.1, 0.15, 0.2]
+    ticket_type_cdf = choice_cdf([0.55, 0.45])
+    reasons, reason_cdf = ["商品质量", "发货慢", "服务态度", "价格", "其他"], choice_cdf([0.35, 0.25, 0.2, 0.1, 0.1])
+    rating_cdf = choice_cdf([0.25, 0.4, 0.35])
+    log_hours = {True: np.log(60), False: np.log(8)}
+    ticket_channels, ticket_channel_cdf = ["电话", "微信", "现场"], choice_cdf([0.3, 0.55, 0.15])
+    cities = list(_DISTRICTS)
+    city_cdf = choice_cdf([0.7, 0.1, 0.08, 0.07, 0.05])
+    age_bands, age_cdf = ["23-30", "31-40", "41-50", "51+"], choice_cdf([0.35, 0.35, 0.2, 0.1])
+    channel_cdf = choice_cdf([0.35, 0.3, 0.15, 0.1, 0.1])
 
     customers, orders, lines, tickets = [], [], [], []
-    total_days = (SHOP_END - SHOP_START).days
-    all_names = [s + g for s in _SURNAMES for g in _GIVEN]
     for k in range(n_customers):
         customer_id = f"C{k + 1:05d}"
-        identity = str(rng.choice(["学生", "教职工", "校外个人"], p=[0.68, 0.14, 0.18]))
-        registered = SHOP_START + timedelta(days=int(rng.integers(-90, total_days - 30)))
+        identity = identities[bisect_right(identity_cdf, random())]
+        registered = int(integers(-90, total_days - 30))  # 距 SHOP_START 的天数，下同
         # 潜在特征：购买频率（每年几单）、客单价倍数、价格敏感、自然寿命
-        rate = float(rng.lognormal(np.log(6.5 if identity != "校外个人" else 3.0), 1.25))
-        basket_scale = float(rng.lognormal(-0.2, 0.85)) * (1.4 if identity == "教职工" else 1.0)
-        price_sensitive = bool(rng.random() < 0.25)
-        natural_life = float(rng.exponential(900 if not price_sensitive else 420))
-        category_p = np.array(_SHOP_CATEGORY_WEIGHTS[identity])
+        rate = float(lognormal(log_rate[identity], 1.25))
+        basket_scale = float(lognormal(-0.2, 0.85)) * (1.4 if identity == "教职工" else 1.0)
+        price_sensitive = bool(random() < 0.25)
+        natural_life = float(exponential(900 if not price_sensitive else 420))
+        categories = category_cdf[identity]
+        student = identity == "学生"
 
-        day = max(registered, SHOP_START)
-        churn_day = day + timedelta(days=natural_life)
-        n_orders = 0
+        day = max(registered, 0)
+        churn_day = day + timedelta(days=natural_life).days  # 日期加 timedelta 时只看整天数
+        spend = 0.0
         while True:
-            day = day + timedelta(days=max(1, int(rng.exponential(365.0 / rate))))
-            if day > SHOP_END or day > churn_day:
+            day += max(1, int(exponential(365.0 / rate)))
+            if day > total_days or day > churn_day:
                 break
-            promo = _in_promotion(day)
-            if identity == "学生" and _student_vacation(day) and rng.random() < 0.75:
+            promo = promotion[day]
+            if student and vacation[day] and random() < 0.75:
                 continue
-            if price_sensitive and not promo and rng.random() < 0.6:
+            if price_sensitive and not promo and random() < 0.6:
                 continue  # 价格敏感的顾客不到促销就不太下单
-            n_orders += 1
             order_id = f"O{len(orders) + 1:06d}"
-            channel = str(rng.choice(["展销会现场", "微信小程序", "淘宝店", "抖音直播"], p=[0.3, 0.4, 0.2, 0.1]))
-            status = str(rng.choice(ORDER_STATUSES, p=[0.95, 0.03, 0.02]))
-            stamp = datetime(day.year, day.month, day.day, int(rng.integers(8, 23)), int(rng.integers(0, 60)),
-                             int(rng.integers(0, 60)))
-            n_items = 1 + int(rng.poisson(0.9 * basket_scale))
+            channel = order_channels[bisect_right(order_channel_cdf, random())]
+            status = ORDER_STATUSES[bisect_right(status_cdf, random())]
+            hour, minute, second = int(integers(8, 23)), int(integers(0, 60)), int(integers(0, 60))
+            n_items = 1 + int(poisson(0.9 * basket_scale))
             chosen: list[int] = []
             for _ in range(n_items):
-                category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=category_p))]
-                item = int(rng.choice(by_category[category]))
+                in_category = by_category[bisect_right(categories, random())]
+                item = in_category[int(integers(0, len(in_category)))]
                 if item not in chosen:
                     chosen.append(item)
-                companion = _COMPANIONS.get(products.at[item, "product_id"])
-                if companion and rng.random() < companion[1] and product_index[companion[0]] not in chosen:
-                    chosen.append(product_index[companion[0]])
+                companion = companion_of[item]
+                if companion and random() < companion[1] and companion[0] not in chosen:
+                    chosen.append(companion[0])
             discount = 0.0
             if promo:
-                discount = float(rng.choice([0.1, 0.15, 0.2]))
-            elif rng.random() < 0.08:
+                discount = promo_discounts[int(integers(0, 3))]
+            elif random() < 0.08:
                 discount = 0.05
             order_amount = 0.0
             for line_no, item in enumerate(chosen, start=1):
-                quantity = 1 + int(rng.poisson(0.35 * basket_scale))
-                line_amount = round(quantity * prices[item] * (1 - discount), 2)
+                quantity = 1 + int(poisson(0.35 * basket_scale))
+                line_amount = _round2(quantity * prices[item] * (1 - discount))
                 order_amount += line_amount
-                lines.append((order_id, line_no, products.at[item, "product_id"], quantity, prices[item],
-                               discount, line_amount))
-            orders.append((order_id, customer_id, stamp, channel,
-                           str(rng.choice(["微信支付", "支付宝", "现金"], p=[0.62, 0.3, 0.08])), status,
-                           round(order_amount, 2)))
+                lines.append((order_id, line_no, product_ids[item], quantity, prices[item], discount, line_amount))
+            order_amount = _round2(order_amount)
+            spend += order_amount
+            stamp = f"{day_text[day]} {hour:02d}:{minute:02d}:{second:02d}"
+            orders.append((order_id, customer_id, stamp, channel, payments[bisect_right(payment_cdf, random())],
+                           status, order_amount))
             # 客服工单：每单约 6% 的概率；差评会让顾客很快离开
-            if rng.random() < 0.06 or status == "退货":
-                ticket_type = "退换货" if status == "退货" else str(rng.choice(["咨询", "投诉"], p=[0.55, 0.45]))
-                reason = ("商品咨询" if ticket_type == "咨询" else
-                          str(rng.choice(["商品质量", "发货慢", "服务态度", "价格", "其他"],
-                                         p=[0.35, 0.25, 0.2, 0.1, 0.1])))
-                bad_service = reason in ("服务态度", "发货慢") and rng.random() < 0.7
-                rating = int(rng.choice([1, 2]) if bad_service else rng.choice([3, 4, 5], p=[0.25, 0.4, 0.35]))
-                opened = stamp + timedelta(hours=float(rng.uniform(2, 72)))
-                hours = float(rng.lognormal(np.log(60 if bad_service else 8), 0.6))
+            if random() < 0.06 or status == "退货":
+                ticket_type = ("退换货" if status == "退货" else
+                               ("咨询", "投诉")[bisect_right(ticket_type_cdf, random())])
+                reason = "商品咨询" if ticket_type == "咨询" else reasons[bisect_right(reason_cdf, random())]
+                bad_service = reason in ("服务态度", "发货慢") and random() < 0.7
+                rating = (1, 2)[int(integers(0, 2))] if bad_service else (3, 4, 5)[bisect_right(rating_cdf, random())]
+                placed = datetime.combine(days[day], time(hour, minute, second))
+                opened = placed + timedelta(hours=float(rng.uniform(2, 72)))
+                closed = opened + timedelta(hours=float(lognormal(log_hours[bad_service], 0.6)))
                 tickets.append((f"T{len(tickets) + 1:05d}", customer_id, order_id, ticket_type,
-                                str(rng.choice(["电话", "微信", "现场"], p=[0.3, 0.55, 0.15])),
-                                opened.replace(microsecond=0),
-                                (opened + timedelta(hours=hours)).replace(microsecond=0), rating, reason))
-                if rating <= 2 and rng.random() < 0.8:
-                    churn_day = min(churn_day, day + timedelta(days=int(rng.integers(5, 60))))
-        spend = sum(o[6] for o in orders[len(orders) - n_orders:]) if n_orders else 0.0
+                                ticket_channels[bisect_right(ticket_channel_cdf, random())],
+                                opened.replace(microsecond=0).isoformat(" "),
+                                closed.replace(microsecond=0).isoformat(" "), rating, reason))
+                if rating <= 2 and random() < 0.8:
+                    churn_day = min(churn_day, day + int(integers(5, 60)))
         level = "金卡会员" if spend >= 1500 else "银卡会员" if spend >= 500 else "普通会员"
-        city = str(rng.choice(list(_DISTRICTS), p=[0.7, 0.1, 0.08, 0.07, 0.05]))
-        organisation = (str(rng.choice(_SCHOOLS)) if identity in ("学生", "教职工")
-                        else str(rng.choice(_EMPLOYERS)) if rng.random() < 0.6 else None)
-        age_band = ("18-22" if identity == "学生" and rng.random() < 0.9 else
-                    str(rng.choice(["23-30", "31-40", "41-50", "51+"], p=[0.35, 0.35, 0.2, 0.1])))
-        customers.append((customer_id, str(rng.choice(all_names)), "男" if rng.random() < 0.46 else "女",
-                          age_band, identity, city, str(rng.choice(_DISTRICTS[city])), organisation,
-                          str(rng.choice(CHANNELS, p=[0.35, 0.3, 0.15, 0.1, 0.1])), registered.isoformat(),
-                          int(rng.integers(1, 13)), level, bool(rng.random() < 0.72),
-                          f"{rng.choice(_PHONE_PREFIXES)}****{int(rng.integers(0, 10000)):04d}"))
+        city = cities[bisect_right(city_cdf, random())]
+        organisation = (_SCHOOLS[int(integers(0, len(_SCHOOLS)))] if identity in ("学生", "教职工")
+                        else _EMPLOYERS[int(integers(0, len(_EMPLOYERS)))] if random() < 0.6 else None)
+        age_band = "18-22" if student and random() < 0.9 else age_bands[bisect_right(age_cdf, random())]
+        name = all_names[int(integers(0, len(all_names)))]
+        gender = "男" if random() < 0.46 else "女"
+        district = _DISTRICTS[city][int(integers(0, len(_DISTRICTS[city])))]
+        channel = CHANNELS[bisect_right(channel_cdf, random())]
+        birth_month = int(integers(1, 13))
+        consent = bool(random() < 0.72)
+        phone = f"{_PHONE_PREFIXES[int(integers(0, len(_PHONE_PREFIXES)))]}****{int(integers(0, 10000)):04d}"
+        customers.append((customer_id, name, gender, age_band, identity, city, district, organisation, channel,
+                          registered_text[registered], birth_month, level, consent, phone))
 
     def frame(rows, schema):
         table = pd.DataFrame(rows, columns=schema.column_names)
         for column in schema.columns:
-            if column.dtype == "datetime":
-                table[column.name] = pd.to_datetime(table[column.name]).dt.strftime("%Y-%m-%d %H:%M:%S")
+            if column.dtype == "datetime":  # 已经是“年-月-日 时:分:秒”文本；没有行时也要是文本列
+                table[column.name] = table[column.name].astype("str")
         return table
 
     return {
@@ -526,7 +567,7 @@ def campaign_tables(customers: pd.DataFrame, orders: pd.DataFrame, *,
             "会员关怀": (past["n"] >= 3).to_numpy(),
             "展会邀请": (eligible["city"] == "广州").to_numpy(),
             "流失挽回": (past["n"] > 0).to_numpy()
-            & ~np.isin(ids, history(begin, 120).index),
+            & ~pd.Index(ids).isin(history(begin, 120).index),
             "生日关怀": eligible["birth_month"].isin([1, 2]).to_numpy(),
             "新品推荐": (past["n"] > 0).to_numpy() & (eligible["gender"] == "女").to_numpy(),
         }.get(kind, np.ones(len(eligible), dtype=bool))
@@ -540,7 +581,7 @@ def campaign_tables(customers: pd.DataFrame, orders: pd.DataFrame, *,
         # 活动期间第一张已完成订单：响应者多半是本来就在这段时间下单的人
         window = done[(done["order_time"] >= begin) & (done["order_time"] < pd.Timestamp(end) + pd.Timedelta(days=1))]
         first = window.drop_duplicates("customer_id").set_index("customer_id")
-        has_order = np.isin(ids, first.index)
+        has_order = pd.Index(ids).isin(first.index)  # hashes; np.isin on text compares every pair
         groups = np.full(n, "全部", dtype=object)
         if len(rates) == 2:
             groups[rng.permutation(n)[: n // 2]] = "A组"
@@ -899,8 +940,8 @@ def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFr
         account_contacts = []
         for j, role in enumerate(roles):
             contact_id = f"BC{len(contacts) + 1:04d}"
-            title = str(rng.choice(_DECIDER_TITLES[industry] if role == "决策者" else _ROLE_TITLES[role]))
-            contacts.append((contact_id, account_id, str(rng.choice(all_names)), "男" if rng.random() < 0.5 else "女",
+            title = pick(rng, _DECIDER_TITLES[industry] if role == "决策者" else _ROLE_TITLES[role])
+            contacts.append((contact_id, account_id, pick(rng, all_names), "男" if rng.random() < 0.5 else "女",
                              title, role, _masked_phone(rng, 1)[0], j == 0))
             account_contacts.append((contact_id, role))
         contact_p = np.array([{"决策者": 1.0, "影响者": 1.5, "使用者": 1.5, "采购者": 3.0, "把关者": 0.7}[r]
@@ -909,18 +950,18 @@ def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFr
 
         def activity(day, opportunity_id, line, won, account_id=account_id, owner=owner,
                      account_contacts=account_contacts, contact_p=contact_p):
-            kind = str(rng.choice(list(_ACTIVITY_NOTES), p=[0.2, 0.3, 0.1, 0.1, 0.3]))
+            kind = pick(rng, list(_ACTIVITY_NOTES), p=[0.2, 0.3, 0.1, 0.1, 0.3])
             outcome_p = {True: [0.6, 0.3, 0.1], False: [0.2, 0.35, 0.45], None: [0.4, 0.45, 0.15]}[won]
-            contact_id = account_contacts[int(rng.choice(len(account_contacts), p=contact_p))][0]
+            contact_id = pick(rng, account_contacts, p=contact_p)[0]
             activities.append((account_id, contact_id, opportunity_id, kind, day.date().isoformat(), owner,
-                               str(rng.choice(["有进展", "待跟进", "无进展"], p=outcome_p)),
-                               str(rng.choice(_ACTIVITY_NOTES[kind])).format(line=line)))
+                               pick(rng, ["有进展", "待跟进", "无进展"], p=outcome_p),
+                               pick(rng, _ACTIVITY_NOTES[kind]).format(line=line)))
 
         n_opps = 1 + int(rng.poisson(1.5 + np.log10(potential / 5000)))
         replenishing = False  # 食堂、超市、餐饮第一次赢单后签框架协议，之后每月补货
         for o in range(n_opps):
             opportunity_id = f"OP{len(opportunities) + 1:04d}"
-            line = PRODUCT_LINES[int(rng.choice(len(PRODUCT_LINES), p=line_weights))]
+            line = pick(rng, PRODUCT_LINES, p=line_weights)
             # 第一个销售机会就是建档的原因；之后的随时出现
             latest = 60 if o == 0 else max(1, (end - created).days - 10)
             opened = created + pd.Timedelta(days=int(rng.integers(0, latest)))
@@ -929,7 +970,7 @@ def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFr
             year = opened.year if opened.month >= 9 else opened.year - 1
             opp_name = f"{year}学年{line}采购"
             if closed > end:
-                stage = str(rng.choice(OPPORTUNITY_STAGES[:4], p=[0.3, 0.3, 0.25, 0.15]))
+                stage = pick(rng, OPPORTUNITY_STAGES[:4], p=[0.3, 0.3, 0.25, 0.15])
                 won, closed_at, reason = None, None, None
             else:
                 won = bool(rng.random() < (0.6 if has_decider else 0.28))
@@ -938,7 +979,7 @@ def b2b_tables(*, scale: float = 1, seed: int = B2B_SEED) -> dict[str, pd.DataFr
                 reason = None
                 if not won:
                     reason = ("没找到拍板的人" if not has_decider and rng.random() < 0.45 else
-                              str(rng.choice(["价格太高", "选了竞争对手", "需求取消"], p=[0.4, 0.4, 0.2])))
+                              pick(rng, ["价格太高", "选了竞争对手", "需求取消"], p=[0.4, 0.4, 0.2]))
             opportunities.append((opportunity_id, account_id, opp_name, line, stage, amount, _STAGE_PROBABILITY[stage],
                                   owner, opened.date().isoformat(), closed_at, reason))
             last = min(closed, end)

@@ -36,6 +36,7 @@ from crm_lab.schema import (
     TRAVEL_REVIEWS,
     TRAVEL_ROUTES,
 )
+from crm_lab.synth_draws import pick
 
 # 每个行业案例一份数据字典：文件名 → (标题, 简介, 表名)
 CASE_DICTIONARIES = {
@@ -167,7 +168,7 @@ def _styles(rng, n: int, counts: dict[str, int], default: str, *, avoid=()) -> l
 def _future_date(iso: str, rng) -> str:
     """把注册日期的年份写错成将来的某一年（导出日期之后）。"""
     day = date.fromisoformat(iso)
-    return date(day.year + int(rng.choice([3, 20])), day.month, min(day.day, 28)).isoformat()
+    return date(day.year + int(pick(rng, [3, 20])), day.month, min(day.day, 28)).isoformat()
 
 
 def _messy_row(truth: dict, date_style: str, phone_style: str, name_style: str, city_style: str,
@@ -248,10 +249,10 @@ def messy_customer_tables(customers: pd.DataFrame, *, n: int = 400,
     for i in rng.choice(n, size=scaled({"k": _NEAR_DUPLICATES})["k"], replace=False):
         near.append(_messy_row(
             truths[i],
-            str(rng.choice([s for s in ("slash", "chinese", "compact") if s != date_styles[i]])),
+            str(pick(rng, [s for s in ("slash", "chinese", "compact") if s != date_styles[i]])),
             "spaces" if phone_styles[i] != "spaces" else "dashes",
             "ascii_space" if name_styles[i] != "ascii_space" else "fullwidth_space",
-            str(rng.choice([s for s in ("plain", "shi", "pinyin") if s != city_styles[i]])),
+            str(pick(rng, [s for s in ("plain", "shi", "pinyin") if s != city_styles[i]])),
             "plain" if district_styles[i] == "short" else "short",
         ))
     for extra in exact + near:
@@ -329,8 +330,8 @@ def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str,
     names: set[str] = set()
     for k in range(_count(100, scale)):
         dealer_id = f"D{k + 1:03d}"
-        region = str(rng.choice(MFG_REGIONS, p=[0.3, 0.25, 0.15, 0.15, 0.15]))
-        city = str(rng.choice(_MFG_CITIES[region]))
+        region = str(pick(rng, MFG_REGIONS, p=[0.3, 0.25, 0.15, 0.15, 0.15]))
+        city = str(pick(rng, _MFG_CITIES[region]))
         first_tier = rng.random() < 0.3
         growth, leave_p, new_share = _MFG_REGION_TRENDS[region]
         if rng.random() >= new_share:
@@ -351,7 +352,7 @@ def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str,
             factor = (1 + growth) ** years
             if left_at is not None and (left_at - day).days < _MFG_DECLINE_DAYS:
                 factor *= 0.1 + 0.9 * (left_at - day).days / _MFG_DECLINE_DAYS
-            line = str(rng.choice(lines, p=line_p))
+            line = str(pick(rng, lines, p=line_p))
             unit = _MFG_UNIT_PRICES[line]
             quantity = max(1, int(round(per_order * factor * rng.lognormal(0, 0.3) / unit)))
             orders.append((f"MO{len(orders) + 1:05d}", dealer_id, day, line, quantity, round(quantity * unit, 2)))
@@ -363,14 +364,14 @@ def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str,
             opened = datetime.combine(start + timedelta(days=int(rng.integers(0, max(1, (end - start).days)))),
                                       datetime.min.time()) + timedelta(minutes=int(rng.integers(8 * 60, 18 * 60)))
             if opened.date() < MFG_PORTAL_LAUNCH:
-                channel = str(rng.choice(["电话", "传真"], p=[0.8, 0.2]))
+                channel = str(pick(rng, ["电话", "传真"], p=[0.8, 0.2]))
             else:
-                channel = str(rng.choice(["网上服务平台", "电话", "传真"], p=[0.65, 0.3, 0.05]))
+                channel = str(pick(rng, ["网上服务平台", "电话", "传真"], p=[0.65, 0.3, 0.05]))
             typical = {"网上服务平台": 2.5, "电话": 20.0 if opened.date() < MFG_PORTAL_LAUNCH else 10.0, "传真": 30.0}
             hours = round(float(rng.lognormal(np.log(typical[channel]), 0.55)), 1)
-            satisfaction = int(np.clip(np.round(5.4 - 0.55 * np.log1p(hours) + rng.normal(0, 0.6)), 1, 5))
+            satisfaction = min(max(round(5.4 - 0.55 * np.log1p(hours) + rng.normal(0, 0.6)), 1), 5)
             requests.append((dealer_id, opened, channel,
-                             str(rng.choice(["技术支持", "配件申请", "退换货", "订单查询"], p=[0.35, 0.3, 0.1, 0.25])),
+                             str(pick(rng, ["技术支持", "配件申请", "退换货", "订单查询"], p=[0.35, 0.3, 0.1, 0.25])),
                              hours, satisfaction))
         name = _unique_name(lambda c=city: f"{c}{_dealer_word(rng)}", names, k + 1)
         dealers.append((dealer_id, name, region, city,
@@ -382,8 +383,8 @@ def manufacturing_tables(*, scale: float = 1, seed: int = MFG_SEED) -> dict[str,
 
 
 def _dealer_word(rng) -> str:
-    return str(rng.choice(["恒达", "百川", "嘉信", "永盛", "华誉", "鑫源", "瑞丰", "安泰", "宏图", "金诚"])) + \
-        str(rng.choice(["电器", "暖通", "机电", "家电"])) + str(rng.choice(["有限公司", "商行", "贸易有限公司"]))
+    return str(pick(rng, ["恒达", "百川", "嘉信", "永盛", "华誉", "鑫源", "瑞丰", "安泰", "宏图", "金诚"])) + \
+        str(pick(rng, ["电器", "暖通", "机电", "家电"])) + str(pick(rng, ["有限公司", "商行", "贸易有限公司"]))
 
 
 # ---------------------------------------------------------------- 房地产：来访客户和渠道费用
@@ -412,9 +413,9 @@ def realestate_tables(*, scale: float = 1, seed: int = REALESTATE_SEED) -> dict[
     rows = []
     for _ in range(_count(2400, scale)):
         visit = RE_START + timedelta(days=int(rng.integers(0, days + 1)))
-        channel = str(rng.choice(REALESTATE_CHANNELS, p=_RE_CHANNEL_P))
-        purpose = str(rng.choice(["首次置业", "改善置业", "投资"], p=[0.5, 0.4, 0.1]))
-        age_band = str(rng.choice(["25岁以下", "26-35", "36-45", "46岁以上"],
+        channel = str(pick(rng, REALESTATE_CHANNELS, p=_RE_CHANNEL_P))
+        purpose = str(pick(rng, ["首次置业", "改善置业", "投资"], p=[0.5, 0.4, 0.1]))
+        age_band = str(pick(rng, ["25岁以下", "26-35", "36-45", "46岁以上"],
                                   p=[0.15, 0.5, 0.25, 0.1] if purpose == "首次置业" else [0.03, 0.3, 0.42, 0.25]))
         budget = round(float(rng.lognormal(np.log({"首次置业": 130, "改善置业": 220, "投资": 160}[purpose]), 0.25)), 0)
         deal = bool(rng.random() < _RE_DEAL_RATE[channel] * (1.2 if purpose == "改善置业" else 0.9))
@@ -472,7 +473,7 @@ def _airline_members(scale: float, seed: int) -> tuple[pd.DataFrame, pd.Series]:
         last = max(last, AIRLINE_WINDOW_START, ffp)
         flights = max(1, int(round(f_median * rng.lognormal(0, 0.22))))
         mileage = int(round(flights * km * rng.lognormal(0, 0.18)))
-        avg_discount = round(float(np.clip(rng.normal(discount, 0.06), 0.2, 1.5)), 3)
+        avg_discount = round(min(max(float(rng.normal(discount, 0.06)), 0.2), 1.5), 3)
         if flights >= 40 or mileage >= 70000:
             tier = "白金卡" if rng.random() < 0.7 else "金卡"
         elif flights >= 20:
@@ -481,9 +482,9 @@ def _airline_members(scale: float, seed: int) -> tuple[pd.DataFrame, pd.Series]:
             tier = "银卡" if rng.random() < 0.5 else "普通卡"
         else:
             tier = "普通卡"
-        age = int(np.clip(rng.normal(41, 10), 19, 79))
+        age = int(min(max(float(rng.normal(41, 10)), 19), 79))
         rows.append((f"M{k + 1:05d}", ffp, AIRLINE_LOAD_TIME, last, flights, mileage, avg_discount,
-                     "男" if rng.random() < 0.7 else "女", age, str(rng.choice(_AIRLINE_CITIES)), tier))
+                     "男" if rng.random() < 0.7 else "女", age, str(pick(rng, _AIRLINE_CITIES)), tier))
     table = _frame(rows, AIRLINE_MEMBERS)
     # 真实会员数据里常见的问题（写在教师部分）：漏填年龄和工作城市，个别年龄录错
     table["age"] = table["age"].astype(float)
@@ -546,15 +547,15 @@ def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[st
     names: set[str] = set()
     for k in range(_count(300, scale)):
         customer_id = f"LC{k + 1:04d}"
-        industry = str(rng.choice(industries, p=[0.35, 0.25, 0.2, 0.08, 0.12]))
-        late_p = float(np.clip(rng.lognormal(np.log(0.09), 0.7), 0.01, 0.6))
+        industry = str(pick(rng, industries, p=[0.35, 0.25, 0.2, 0.08, 0.12]))
+        late_p = min(max(float(rng.lognormal(np.log(0.09), 0.7)), 0.01), 0.6)
         per_year = max(2, int(rng.lognormal(np.log(15), 0.55)))
         weight_scale = float(rng.lognormal(np.log(80 if industry in ("制造", "零售") else 25), 0.6))
         home_destinations = rng.choice(destinations, size=3, replace=False)
         delays, complaints = 0, 0
         for _ in range(per_year):
             ship = date(_LOGISTICS_YEAR, 1, 1) + timedelta(days=int(rng.integers(0, 358)))
-            destination = str(rng.choice(home_destinations)) if rng.random() < 0.7 else str(rng.choice(destinations))
+            destination = str(pick(rng, home_destinations)) if rng.random() < 0.7 else str(pick(rng, destinations))
             distance = _LOGISTICS_DESTINATIONS[destination]
             promised = ship + timedelta(days=distance + 1)
             late = rng.random() < late_p
@@ -564,7 +565,7 @@ def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[st
             if late and rng.random() < 0.4:
                 complaint = "延误"
             elif rng.random() < 0.04:
-                complaint = str(rng.choice(["货物破损", "服务态度", "信息不及时"]))
+                complaint = str(pick(rng, ["货物破损", "服务态度", "信息不及时"]))
             delays += late
             complaints += complaint != "无"
             weight = round(float(weight_scale * rng.lognormal(0, 0.4)), 1)
@@ -575,9 +576,9 @@ def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[st
         logit = 2.4 - 7.0 * late_rate - 0.7 * complaints + rng.normal(0, 0.5)
         renewed = bool(rng.random() < 1 / (1 + np.exp(-logit)))
         since = date(2016, 1, 1) + timedelta(days=int(rng.integers(0, (date(2024, 12, 31) - date(2016, 1, 1)).days)))
-        name = _unique_name(lambda i=industry: f"{rng.choice(_LOGISTICS_CITIES)}{rng.choice(_LOGISTICS_NAMES)}{i}"
-                            f"{rng.choice(['有限公司', '股份有限公司', '集团有限公司'])}", names, k + 1)
-        customers.append((customer_id, name, industry, str(rng.choice(_LOGISTICS_CITIES)), since, renewed))
+        name = _unique_name(lambda i=industry: f"{pick(rng, _LOGISTICS_CITIES)}{pick(rng, _LOGISTICS_NAMES)}{i}"
+                            f"{pick(rng, ['有限公司', '股份有限公司', '集团有限公司'])}", names, k + 1)
+        customers.append((customer_id, name, industry, str(pick(rng, _LOGISTICS_CITIES)), since, renewed))
     shipments.sort(key=lambda s: s[1])
     shipments = [(f"YD{i + 1:06d}", *s) for i, s in enumerate(shipments)]
     return {"logistics_customers": _frame(customers, LOGISTICS_CUSTOMERS),
@@ -602,13 +603,13 @@ _BAD = ["导游一直带我们进购物店", "酒店条件比宣传的差很多"
 def _review_text(rating: int, rng) -> str:
     good, bad = list(rng.permutation(_GOOD)), list(rng.permutation(_BAD))
     if rating == 5:
-        parts = [good[0], good[1], str(rng.choice(["下次还报你们的团！", "强烈推荐！", "已经推荐给朋友了。"]))]
+        parts = [good[0], good[1], str(pick(rng, ["下次还报你们的团！", "强烈推荐！", "已经推荐给朋友了。"]))]
     elif rating == 4:
-        parts = [good[0], str(rng.choice(["整体满意。", f"就是{bad[0]}。", "总体不错。"]))]
+        parts = [good[0], str(pick(rng, ["整体满意。", f"就是{bad[0]}。", "总体不错。"]))]
     elif rating == 3:
         parts = [good[0], f"但是{bad[0]}", "中规中矩吧。"]
     else:
-        parts = [bad[0], bad[1], str(rng.choice(["很失望。", "不会再报了。", "体验很差。"]))]
+        parts = [bad[0], bad[1], str(pick(rng, ["很失望。", "不会再报了。", "体验很差。"]))]
     return "，".join([*(p.rstrip("。！") for p in parts[:-1]), parts[-1]])
 
 
@@ -634,17 +635,17 @@ def travel_tables(*, scale: float = 1, seed: int = TRAVEL_SEED) -> dict[str, pd.
         trip = 0
         while booked <= TRAVEL_END:
             repeat = trip > 0
-            route = str(rng.choice(routes, p=[0.16, 0.14, 0.15, 0.14, 0.12, 0.16, 0.09, 0.04] if not repeat else
+            route = str(pick(rng, routes, p=[0.16, 0.14, 0.15, 0.14, 0.12, 0.16, 0.09, 0.04] if not repeat else
                                    [0.1, 0.16, 0.13, 0.1, 0.12, 0.08, 0.14, 0.17]))
             price, days, route_bias = _TRAVEL_ROUTE_INFO[route]
-            travellers = int(rng.choice([1, 2, 3, 4], p=[0.25, 0.45, 0.15, 0.15])) + int(repeat and rng.random() < 0.35)
+            travellers = int(pick(rng, [1, 2, 3, 4], p=[0.25, 0.45, 0.15, 0.15])) + int(repeat and rng.random() < 0.35)
             departure = booked + timedelta(days=int(rng.integers(7, 60)))
             amount = round(travellers * price * float(rng.uniform(0.92, 1.08)) * (1.08 if repeat else 1.0), 0)
-            channel = str(rng.choice(channels, p=[0.25, 0.15, 0.3, 0.22, 0.08] if not repeat else
+            channel = str(pick(rng, channels, p=[0.25, 0.15, 0.3, 0.22, 0.08] if not repeat else
                                      [0.25, 0.1, 0.45, 0.05, 0.15]))
             booking_id = f"B{len(bookings) + 1:05d}"
             bookings.append((booking_id, customer_id, booked, route, departure, travellers, amount, channel))
-            rating = int(np.clip(np.round(3.7 + route_bias + 0.5 * repeat + rng.normal(0, 1.05)), 1, 5))
+            rating = min(max(round(3.7 + route_bias + 0.5 * repeat + rng.normal(0, 1.05)), 1), 5)
             back = departure + timedelta(days=days)
             if rng.random() < (0.85 if rating in (1, 2, 5) else 0.6):
                 reviews.append((booking_id, back + timedelta(days=int(rng.integers(1, 10))), rating,
