@@ -22,6 +22,8 @@ EX2_HINT = "请定义 average_visitors 和 weekend_share 两个变量，并运�
 WRONG = 'order_total = 3 * 8.5 + 2\nreceipt = f"小林本次消费 {order_total:.2f} 元"\nprint(receipt)'
 RIGHT = 'order_total = 3 * 8.5 + 2 * 3\nreceipt = f"小林本次消费 {order_total:.2f} 元"\nprint(receipt)'
 SECONDS = 1000  # playwright timeouts are in milliseconds
+# the kernel of the notebook in the visible tab is idle (other open notebooks have their own indicator)
+ACTIVE_IDLE = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']"
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +55,11 @@ def browser(lab):
             browser.close()
 
 
-def open_notebook(browser, lab, path):
+def open_notebook(browser, lab, path, workspace=None):
+    """A new tab on `path`; a named JupyterLab workspace starts empty instead of reopening earlier tabs."""
     page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page.set_default_timeout(30 * SECONDS)
-    page.goto(f"{lab[0]}/lab/tree/{path}")
+    page.goto(f"{lab[0]}/lab/{f'workspaces/{workspace}/' if workspace else ''}tree/{path}")
     return page
 
 
@@ -186,9 +189,9 @@ def test_moving_the_report_slider_redraws_the_chart(browser, lab):
         nbformat.v4.new_code_cell("widgets.report_explorer(db, months=12)"),
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
     nbformat.write(notebook, lab[1] / "report_explorer.ipynb")
-    page = open_notebook(browser, lab, "report_explorer.ipynb")
+    page = open_notebook(browser, lab, "report_explorer.ipynb", workspace="slider")
     try:
-        expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+        expect(page.locator(ACTIVE_IDLE)).to_have_count(
             1, timeout=120 * SECONDS)
         first_prompt = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputArea-prompt")
         for _ in range(3):  # a "run all" sent while the new kernel is still connecting can be lost: send it again
@@ -215,7 +218,7 @@ def test_moving_the_report_slider_redraws_the_chart(browser, lab):
         expect(chart).not_to_have_attribute("src", before, timeout=60 * SECONDS)
         # every key press redraws; wait until the kernel has drawn the last one, then the chart must be new
         page.wait_for_timeout(1000)
-        expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+        expect(page.locator(ACTIVE_IDLE)).to_have_count(
             1, timeout=60 * SECONDS)
         after = chart.get_attribute("src")
         assert after != before and after.startswith("data:image/png")
