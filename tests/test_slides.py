@@ -7,7 +7,9 @@ screenshots go to test-artifacts/slides/ so CI can keep them.
 
 import copy
 import json
+import os
 import re
+import shlex
 import subprocess
 import sys
 import urllib.error
@@ -22,6 +24,7 @@ from crm_lab import course
 from crm_lab.cli import slides_notebook, slides_url
 
 REPO = Path(__file__).resolve().parent.parent
+GUIDE = REPO / "docs" / "teacher.md"
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "test-artifacts" / "slides"
 ASSIGNMENT = "m0_getting_started"
@@ -61,16 +64,17 @@ def test_solution_notebooks_carry_the_slide_metadata_of_the_rule(path):
 def test_every_top_heading_starts_a_slide_and_graded_tests_are_skipped():
     notebook = nbformat.read(REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     types = slide_types(notebook)
-    starts = [c.source.splitlines()[0].lstrip("# ").strip() for c, t in zip(notebook.cells, types) if t == "slide"]
+    marked = list(zip(notebook.cells, types, strict=True))
+    starts = [c.source.splitlines()[0].lstrip("# ").strip() for c, t in marked if t == "slide"]
     assert starts == headings(notebook, ("#", "##"))
     assert "本章小结" in starts and len(starts) >= 5
     assert types.count("subslide") == len(headings(notebook, ("###",)))
-    for cell, kind in zip(notebook.cells, types):
+    for cell, kind in marked:
         grading = cell.metadata.get("nbgrader", {})
         is_test = grading.get("grade") and not grading.get("solution")
         is_rubric = grading.get("grade") and cell.cell_type == "markdown"
         assert (kind == "skip") == bool(is_test or is_rubric), cell.source[:60]
-    assert any("BEGIN HIDDEN TESTS" in c.source for c, t in zip(notebook.cells, types) if t == "skip")
+    assert any("BEGIN HIDDEN TESTS" in c.source for c, t in marked if t == "skip")
 
 
 def test_marking_is_idempotent_and_leaves_plain_cells_alone():
@@ -153,15 +157,24 @@ def page_config(base: str) -> dict:
     return json.loads(data.group(1))
 
 
+def guide_step(name: str) -> str:
+    """The ```bash block of docs/teacher.md marked ``<!-- 步骤: name -->`` (tests/test_classroom.py runs the others)."""
+    steps = dict(re.findall(r"<!-- 步骤: ([^\n]+?) -->\n```bash\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S))
+    return steps[name].strip()
+
+
 @pytest.fixture(scope="module")
 def teacher_slides(tmp_path_factory):
-    """`crm-lab slides m0_getting_started` on loopback, without a token, with its own course folder."""
-    tmp = tmp_path_factory.mktemp("slides")
+    """The guide's 课堂演示 command as written, for a teacher whose HOME is a temporary folder; loopback, no token."""
+    home = tmp_path_factory.mktemp("slides-teacher")
     port = free_port()
-    command = [sys.executable, "-m", "crm_lab.cli", "slides", ASSIGNMENT, "--course", str(tmp / "course"),
-               "--no-browser", "--", *lab_args(port, tmp), EXPOSE_APP]
-    with running_lab(command, port=port, cwd=tmp, env=lab_env(tmp), log=tmp / "lab.log") as base:
-        yield base, tmp / "course"
+    script = guide_step("课堂演示")
+    assert script == f"crm-lab slides {ASSIGNMENT}"
+    command = ["bash", "-c", f"{script} --no-browser -- {shlex.join([*lab_args(port, home), EXPOSE_APP])}"]
+    env = {**lab_env(home), "HOME": str(home),
+           "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])}
+    with running_lab(command, port=port, cwd=home, env=env, log=home / "lab.log") as base:
+        yield base, home / "crm-lab-course"
 
 
 def test_slides_command_prepares_the_course_and_serves_the_deck(teacher_slides):
@@ -210,6 +223,17 @@ def offline_page(browser, base: str):
     return page
 
 
+def first_slide_with_subslides(notebook) -> tuple[int, list[str]]:
+    """(index of the first slide that has sub-slides, the titles of its sub-slides) from the notebook's marks."""
+    slide, subtitles = -1, {}
+    for cell, kind in zip(notebook.cells, slide_types(notebook), strict=True):
+        slide += kind == "slide"
+        if kind == "subslide":
+            subtitles.setdefault(slide, []).append(cell.source.splitlines()[0].lstrip("# ").strip())
+    first = min(subtitles)
+    return first, subtitles[first]
+
+
 def present_title(page) -> str:
     return page.locator(".reveal .slides > section.present").locator("h1, h2").first.inner_text().rstrip("¶")
 
@@ -232,6 +256,17 @@ def test_the_deck_shows_the_chinese_slide_titles_and_advances_offline(teacher_sl
     page.keyboard.press("ArrowRight")
     expect(page.locator(".reveal .slides > section.present h2").first).to_contain_text(titles[1])
     page.screenshot(path=str(SHOTS / "m0-slide-2.png"))
+    slide, subtitles = first_slide_with_subslides(notebook)
+    for _ in range(slide - 1):
+        page.keyboard.press("ArrowRight")
+    expect(page.locator(".reveal .slides > section.present > section.present h2")).to_contain_text(titles[slide])
+    page.keyboard.press("Space")  # the guide: Space / PageDown walk through the sub-slides too
+    expect(page.locator(".reveal section.present > section.present h3").first).to_contain_text(subtitles[0])
+    page.keyboard.press("PageDown")
+    expect(page.locator(".reveal section.present > section.present h3").first).to_contain_text(subtitles[1])
+    page.screenshot(path=str(SHOTS / "m0-subslide.png"))
+    page.keyboard.press("PageUp")
+    expect(page.locator(".reveal section.present > section.present h3").first).to_contain_text(subtitles[0])
     hidden = [line.strip() for c in notebook.cells if "### BEGIN HIDDEN TESTS" in c.source
               for line in c.source.split("### BEGIN HIDDEN TESTS")[1].splitlines() if len(line.strip()) > 20]
     text = page.locator(".reveal .slides").inner_text()
