@@ -289,6 +289,9 @@ def test_teacher_notebook_toolbar_has_the_slideshow_button(teacher_slides, brows
     expect(page.locator(".jp-NotebookPanel-toolbar [data-command='RISE:preview']")).to_have_count(1,
                                                                                               timeout=90 * SECONDS)
     assert has_command(page, "RISE:preview") and has_command(page, "RISE:slideshow")
+    page.locator(".jp-NotebookPanel-toolbar [data-command='RISE:preview']").click()  # slides beside the notebook
+    preview = page.frame_locator(f"iframe[src*='/rise/solutions/{ASSIGNMENT}/{ASSIGNMENT}.ipynb']")
+    expect(preview.locator(".reveal .slides > section").first).to_be_visible(timeout=90 * SECONDS)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "teacher-lab.png"))
     assert page.outside == []
