@@ -229,6 +229,14 @@ def slides_url(notebook: Path) -> str:
     return "/rise/" + urllib.parse.quote(notebook.as_posix())
 
 
+def has_slide_marks(path: str | Path) -> bool:
+    """笔记本里有没有幻灯片分页标记（``make release`` 加的；旧版课件复制来的教师版可能没有）。"""
+    import json
+
+    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    return any("slideshow" in cell.get("metadata", {}) for cell in cells)
+
+
 def cmd_slides(args) -> int:
     course = Path(args.course or DEFAULT_COURSE).expanduser().resolve()
     try:
@@ -241,6 +249,9 @@ def cmd_slides(args) -> int:
         print(f"无法准备课程文件夹 {course}：{exc}。请用 --course 换一个有写权限的文件夹。", file=sys.stderr)
         return 1
     _print_copied(result, course, teacher=True)
+    if not has_slide_marks(course / notebook):
+        print(f"注意：{notebook.as_posix()} 没有分页标记（可能是旧版课件复制来的），整本会显示成一页。"
+              f"要用课件分好的页：删掉它，再运行 crm-lab start --teacher --update \"{course}\"。", file=sys.stderr)
     url = slides_url(notebook)
     command = lab_command(course, open_browser=not args.no_browser, port=args.port,
                           extra=[f"--LabApp.default_url={url}", *args.lab_args])

@@ -21,7 +21,7 @@ import pytest
 from helpers import free_port, isolated_jupyter_env, lab_args, running_lab
 
 from crm_lab import course
-from crm_lab.cli import slides_notebook, slides_url
+from crm_lab.cli import has_slide_marks, slides_notebook, slides_url
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "teacher.md"
@@ -121,6 +121,16 @@ def test_slides_notebook_finds_the_assignment_or_says_what_exists(tmp_path):
         slides_notebook(course_dir, str(outside))
     assert slides_url(Path("solutions/m7_industry_cases/航空 案例.ipynb")) == (
         "/rise/solutions/m7_industry_cases/%E8%88%AA%E7%A9%BA%20%E6%A1%88%E4%BE%8B.ipynb")
+
+
+def test_an_old_unmarked_teacher_copy_is_recognised(tmp_path):
+    solution = REPO / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert has_slide_marks(solution)
+    old = nbformat.read(solution, as_version=4)
+    for cell in old.cells:
+        cell.metadata.pop("slideshow", None)
+    nbformat.write(old, tmp_path / "old.ipynb")
+    assert not has_slide_marks(tmp_path / "old.ipynb")
 
 
 def test_slides_command_reports_an_unknown_assignment_in_chinese(tmp_path):
