@@ -58,7 +58,7 @@ def test_solution_notebooks_carry_the_slide_metadata_of_the_rule(path):
     notebook = nbformat.read(path, as_version=4)
     marked = course.add_slide_metadata(copy.deepcopy(notebook))
     assert marked == notebook, f"{path.relative_to(REPO)} 的幻灯片标记过时了：运行 make release"
-    assert notebook.metadata["rise"]["theme"] == "white"  # the only reveal theme with no Google Fonts import
+    assert notebook.metadata["rise"]["theme"] == "white"  # bundled fonts only; RISE default "simple" loads Google Fonts
 
 
 def test_every_top_heading_starts_a_slide_and_graded_tests_are_skipped():
