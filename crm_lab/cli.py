@@ -5,6 +5,8 @@
   出题（Create Assignment）、批改（Formgrader）和课程列表插件，只有验证（Validate）和作业列表（Assignments）；
 - ``crm-lab start --teacher [DIR]``：准备教师的课程文件夹（默认 ~/crm-lab-course：教师版 solutions/、学生版、
   数据和 nbgrader_config.py），在那里打开带全部批改工具的 JupyterLab；
+- ``crm-lab slides m0_getting_started``：教师在课堂上把教师版笔记本当幻灯片放映（RISE，离线可用），
+  代码可以在幻灯片里现场运行；
 - ``crm-lab collect DIR``：把 U 盘或共享文件夹里交上来的笔记本按学号和作业放进 submitted/（见 ``crm_lab.collect``）；
 - ``crm-lab grades 成绩登记表.xlsx``：由成绩库和登记表算出总评，写出 CSV、Excel 和分布图（见 ``crm_lab.grading``）；
 - ``crm-lab doctor``：检查环境，每个问题都附上解决办法；
@@ -20,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,15 +152,7 @@ def cmd_start(args) -> int:
         print(f"无法在 {workspace} 建立工作区：{exc}。请换一个有写权限的文件夹，例如 "
               f"crm-lab start D:\\crm-lab-work。", file=sys.stderr)
         return 1
-    print(f"{'课程文件夹（教师）' if args.teacher else '工作区'}：{workspace}")
-    if result["copied"]:
-        print(f"  已复制 {len(result['copied'])} 个文件（笔记本和数据）。")
-    if result["kept"]:
-        print(f"  保留了你已有的 {len(result['kept'])} 个文件，没有覆盖。")
-    if result["available"]:
-        print(f"  有 {len(result['available'])} 个新文件还没有加入工作区，"
-              f"运行 crm-lab start{' --teacher' if args.teacher else ''} --update \"{workspace}\" 添加"
-              "（不会覆盖你的文件）。")
+    _print_copied(result, workspace, teacher=args.teacher)
     if args.no_lab:
         return 0
     command = lab_command(workspace, open_browser=not args.no_browser, port=args.port,
@@ -165,10 +160,104 @@ def cmd_start(args) -> int:
     # the teacher's lab runs in the course folder: nbgrader and its formgrader read nbgrader_config.py there
     env = None if args.teacher else student_lab_env()
     print("正在打开 JupyterLab……（关闭时在这个窗口按 Ctrl+C 两次）", flush=True)
+    return _run_lab(command, workspace, env)
+
+
+def _print_copied(result: dict[str, list[Path]], workspace: Path, *, teacher: bool) -> None:
+    print(f"{'课程文件夹（教师）' if teacher else '工作区'}：{workspace}")
+    if result["copied"]:
+        print(f"  已复制 {len(result['copied'])} 个文件（笔记本和数据）。")
+    if result["kept"]:
+        print(f"  保留了你已有的 {len(result['kept'])} 个文件，没有覆盖。")
+    if result["available"]:
+        print(f"  有 {len(result['available'])} 个新文件还没有加入工作区，"
+              f"运行 crm-lab start{' --teacher' if teacher else ''} --update \"{workspace}\" 添加"
+              "（不会覆盖你的文件）。")
+
+
+def _run_lab(command: list[str], cwd: Path, env: dict[str, str] | None) -> int:
     try:
-        return subprocess.call(command, cwd=workspace, env=env)
+        return subprocess.call(command, cwd=cwd, env=env)
     except KeyboardInterrupt:
         return 0
+
+
+# ---------------------------------------------------------------- slides
+
+
+def slides_notebook(course: str | Path, name: str) -> Path:
+    """要放映的笔记本在课程文件夹里的相对路径。
+
+    ``name`` 是作业编号（放映 ``solutions/<编号>/`` 里唯一的笔记本）或课程文件夹里一个笔记本的路径
+    （作业里有几个笔记本时用它）。找不到时抛出 FileNotFoundError，中文说明有哪些可以放映。
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = prepare_teacher_workspace(folder)
+    ...     slides_notebook(folder, "m0_getting_started").as_posix()
+    'solutions/m0_getting_started/m0_getting_started.ipynb'
+    """
+    course = Path(course)
+    given = Path(name)
+    if given.suffix == ".ipynb":
+        path = given if given.is_absolute() else course / given
+        if path.is_file():
+            try:
+                return path.resolve().relative_to(course.resolve())
+            except ValueError:
+                raise FileNotFoundError(f"{path} 不在课程文件夹 {course} 里：幻灯片只能放映课程文件夹里的笔记本，"
+                                        "请先把它复制进去。") from None
+        raise FileNotFoundError(f"找不到笔记本 {path}。")
+    notebooks = sorted((course / "solutions" / name).glob("*.ipynb"))
+    if len(notebooks) == 1:
+        return notebooks[0].relative_to(course)
+    if notebooks:
+        choices = "、".join(p.relative_to(course).as_posix() for p in notebooks)
+        raise FileNotFoundError(f"作业 {name} 有 {len(notebooks)} 个笔记本，请指定放映哪一个，例如 "
+                                f"crm-lab slides {notebooks[0].relative_to(course).as_posix()}（可选：{choices}）。")
+    known = sorted(p.name for p in (course / "solutions").glob("*") if p.is_dir())
+    raise FileNotFoundError(f"课程文件夹 {course} 的 solutions/ 里没有作业 {name!r}。"
+                            f"可以放映的作业：{'、'.join(known) or '（没有，先运行 crm-lab start --teacher）'}。")
+
+
+def slides_url(notebook: Path) -> str:
+    """RISE 放映 ``notebook``（课程文件夹里的相对路径）的地址（不含服务器部分）。
+
+    >>> slides_url(Path("solutions/m0_getting_started/m0_getting_started.ipynb"))
+    '/rise/solutions/m0_getting_started/m0_getting_started.ipynb'
+    """
+    return "/rise/" + urllib.parse.quote(notebook.as_posix())
+
+
+def has_slide_marks(path: str | Path) -> bool:
+    """笔记本里有没有幻灯片分页标记（``make release`` 加的；旧版课件复制来的教师版可能没有）。"""
+    import json
+
+    cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    return any("slideshow" in cell.get("metadata", {}) for cell in cells)
+
+
+def cmd_slides(args) -> int:
+    course = Path(args.course or DEFAULT_COURSE).expanduser().resolve()
+    try:
+        result = prepare_teacher_workspace(course)
+        notebook = slides_notebook(course, args.notebook)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"无法准备课程文件夹 {course}：{exc}。请用 --course 换一个有写权限的文件夹。", file=sys.stderr)
+        return 1
+    _print_copied(result, course, teacher=True)
+    if not has_slide_marks(course / notebook):
+        print(f"注意：{notebook.as_posix()} 没有分页标记（可能是旧版课件复制来的），整本会显示成一页。"
+              f"要用课件分好的页：删掉它，再运行 crm-lab start --teacher --update \"{course}\"。", file=sys.stderr)
+    url = slides_url(notebook)
+    command = lab_command(course, open_browser=not args.no_browser, port=args.port,
+                          extra=[f"--LabApp.default_url={url}", *args.lab_args])
+    print(f"正在打开幻灯片 {notebook.as_posix()}……（← → 翻页，Shift+Enter 运行代码，"
+          "关闭时在这个窗口按 Ctrl+C 两次）", flush=True)
+    return _run_lab(command, course, None)
 
 
 # ---------------------------------------------------------------- doctor
@@ -216,19 +305,27 @@ def _jupyter(*args: str) -> str:
     return proc.stdout + proc.stderr
 
 
-def _check_nbgrader_extensions() -> list[Check]:
+def _enabled_ok(listing: str, name: str) -> bool:
+    return any(name in line and "enabled" in line and "OK" in line for line in listing.splitlines())
+
+
+def _check_lab_extensions() -> list[Check]:
     labext = _jupyter("labextension", "list")
-    lab_ok = any("@jupyter/nbgrader" in line and "enabled" in line and "OK" in line
-                 for line in labext.splitlines())
+    lab_ok = _enabled_ok(labext, "@jupyter/nbgrader")
     server = _jupyter("server", "extension", "list")
     server_ok = any(line.strip().startswith("nbgrader") and "enabled" in line
                     for line in server.splitlines())
+    rise_ok = _enabled_ok(labext, "jupyterlab-rise") and any(
+        line.strip().startswith("jupyterlab_rise") and "enabled" in line for line in server.splitlines())
     fix = "运行 pip install --force-reinstall \"nbgrader>=0.9.6\"；如果仍不行，运行 " \
           "jupyter labextension enable @jupyter/nbgrader 和 jupyter server extension enable nbgrader。"
     return [
         Check("nbgrader 的 JupyterLab 插件（验证按钮等）", lab_ok,
               "已启用" if lab_ok else "没有找到或没有启用", fix),
         Check("nbgrader 的服务器插件", server_ok, "已启用" if server_ok else "没有找到或没有启用", fix),
+        Check("RISE 幻灯片插件（教师课堂演示用）", rise_ok, "已启用" if rise_ok else "没有找到或没有启用",
+              "运行 pip install --force-reinstall \"jupyterlab-rise>=0.43,<0.44\"；如果仍不行，运行 "
+              "jupyter labextension enable jupyterlab-rise 和 jupyter server extension enable jupyterlab_rise。"),
     ]
 
 
@@ -298,7 +395,7 @@ def run_doctor(workspace: Path) -> list[Check]:
     return [
         _check_python(),
         *_check_packages(),
-        *_check_nbgrader_extensions(),
+        *_check_lab_extensions(),
         _check_chinese_interface(),
         _check_font(),
         _check_workspace(workspace),
@@ -446,6 +543,14 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--no-lab", action="store_true", help="只准备工作区，不打开 JupyterLab")
     start.add_argument("--port", type=int, default=None, help="JupyterLab 使用的端口")
     start.set_defaults(func=cmd_start)
+
+    slides = sub.add_parser("slides", help="教师：把教师版笔记本当幻灯片放映（离线可用，代码可以现场运行）",
+                            epilog="写在 -- 之后的参数原样交给 jupyter lab")
+    slides.add_argument("notebook", help="作业编号（如 m0_getting_started）或课程文件夹里笔记本的路径")
+    slides.add_argument("--course", default=None, help=f"课程文件夹（默认 {DEFAULT_COURSE}，没有就先准备好）")
+    slides.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    slides.add_argument("--port", type=int, default=None, help="JupyterLab 使用的端口")
+    slides.set_defaults(func=cmd_slides)
 
     doctor = sub.add_parser("doctor", help="检查环境并给出解决办法")
     doctor.add_argument("--workspace", default=str(DEFAULT_WORKSPACE), help="要检查写入权限的工作区")

@@ -5,6 +5,8 @@ nbgrader 必须在课程目录里运行（否则会在当前文件夹留下 grad
 
     python -m crm_lab.course release            # 运行解答、保存输出，再生成 notebooks/ 下的全部学生版
     python -m crm_lab.course release m0_getting_started
+
+``release`` 还给教师版加上幻灯片标记（见 ``add_slide_metadata``），老师可以用 RISE 把它当幻灯片放映。
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from crm_lab.resources import PACKAGE_DIR
 
 SOURCE_ROOT = PACKAGE_DIR.parent
 CONFIG_FILE = "nbgrader_config.py"
+# RISE (reveal.js) settings stored in each solution notebook: the white theme uses only bundled fonts
+# (the default "simple" theme loads Google Fonts), scroll lets a long table or plot stay on its slide.
+RISE_SETTINGS = {"theme": "white", "transition": "none", "scroll": True, "slideNumber": True,
+                 "start_slideshow_at": "beginning"}
 
 
 def source_checkout() -> Path:
@@ -111,17 +117,79 @@ def execute_solutions(assignment: str, timeout: int = 300) -> Path:
     return source
 
 
+def slide_type(cell) -> str:
+    """一个单元格在幻灯片里的类型（RISE 的 ``slideshow.slide_type``），规则见 ``add_slide_metadata``。"""
+    grading = cell.get("metadata", {}).get("nbgrader", {})
+    if grading.get("grade") and (cell.cell_type == "markdown" or not grading.get("solution")):
+        return "skip"
+    if cell.cell_type == "markdown":
+        first = cell.source.lstrip().split("\n", 1)[0]
+        if first.startswith(("# ", "## ")):
+            return "slide"
+        if first.startswith("### "):
+            return "subslide"
+    return "-"
+
+
+def add_slide_metadata(notebook):
+    """给笔记本加上幻灯片标记，返回同一个笔记本（原地修改）。维护者不用手工标记，``make release`` 会调用它。
+
+    规则（一个来源，每次重新生成都一样）：
+
+    - 以 ``#`` 或 ``##`` 标题开头的 Markdown 单元格开始新的一页（slide）；
+    - 以 ``###`` 标题开头的开始一页子幻灯片（subslide，在 RISE 里按“下”键进入）；
+    - 跳过（skip）评分用的测试单元格（里面有隐藏测试）和书面作业的参考答案（评分要点不给学生看）；
+    - 其余单元格（讲解、示例代码和它的输出、练习的参考代码）接在当前页后面（RISE 的默认，不加标记），
+      页面太长时可以在页内滚动（笔记本元数据 ``rise`` 里的 ``scroll``）。
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     nbformat.v4.new_markdown_cell("## 1. 认识笔记本"), nbformat.v4.new_code_cell("1 + 1"),
+    ...     nbformat.v4.new_markdown_cell("### 练习 1"),
+    ...     nbformat.v4.new_code_cell("assert True", metadata={"nbgrader": {"grade": True, "solution": False}})])
+    >>> [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in add_slide_metadata(nb).cells]
+    ['slide', '-', 'subslide', 'skip']
+    >>> nb.metadata["rise"]["theme"]
+    'white'
+    """
+    for cell in notebook.cells:
+        kind = slide_type(cell)
+        if kind == "-":  # RISE's default: leave the cell's metadata as it was
+            cell.metadata.pop("slideshow", None)
+        else:
+            cell.metadata["slideshow"] = {"slide_type": kind}
+    notebook.metadata["rise"] = dict(RISE_SETTINGS)
+    return notebook
+
+
+def mark_slides(assignment: str) -> list[Path]:
+    """给 ``solutions/<assignment>`` 里的笔记本加上幻灯片标记并保存，返回内容有变化的文件。"""
+    import nbformat
+
+    changed = []
+    for path in sorted((source_checkout() / "solutions" / assignment).glob("*.ipynb")):
+        before = path.read_text(encoding="utf-8")
+        notebook = add_slide_metadata(nbformat.reads(before, as_version=4))
+        after = nbformat.writes(notebook) + "\n"
+        if after != before:
+            path.write_text(after, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
 def release(assignment_ids: list[str] | None = None, dest: str | Path | None = None,
             *, execute: bool = False) -> list[Path]:
     """重新生成学生版笔记本，写入 ``dest``（默认：源码目录的 notebooks/），返回写出的文件夹。
 
     ``execute=True`` 时先运行解答笔记本并保存输出（见 ``execute_solutions``）。
+    解答笔记本都会加上幻灯片标记（见 ``add_slide_metadata``），学生版也带着这些标记（对学生没有影响）。
     """
     dest = Path(dest) if dest else source_checkout() / "notebooks"
     ids = assignment_ids or assignments()
-    if execute:
-        for assignment in ids:
+    for assignment in ids:
+        if execute:
             execute_solutions(assignment)
+        mark_slides(assignment)
     written = []
     with tempfile.TemporaryDirectory(prefix="crm-lab-release-") as tmp:
         course = new_course_dir(tmp, ids)

@@ -35,7 +35,7 @@ GUIDE = REPO / "docs" / "teacher.md"
 ASSIGNMENT = "m0_getting_started"
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 STEP = re.compile(r"<!-- 步骤: ([^\n]+?) -->\n```bash\n(.*?)```", re.S)
-ALL_STEPS = {"准备课程", "教师 JupyterLab", "收作业", "评分", "发布作业", "学生取作业", "学生交作业",
+ALL_STEPS = {"准备课程", "教师 JupyterLab", "课堂演示", "收作业", "评分", "发布作业", "学生取作业", "学生交作业",
              "服务器评分", "学生取反馈", "导出总评"}
 SOLUTION = course.source_checkout() / "solutions" / ASSIGNMENT / NOTEBOOK
 SHEET_HEADER = ["学号", "姓名", "期末", "期中", "考勤", "课堂表现"]
