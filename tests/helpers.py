@@ -74,3 +74,26 @@ def raises(call, *fragments):
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} not in: {message}"
     return message
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package, installed by .ci/run (never `playwright install`)
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def skip_without_chromium():
+    if not CHROMIUM.exists():
+        pytest.skip("没有安装 Chromium（/usr/bin/chromium）：跳过浏览器测试；CI 由 .ci/run 安装它")
+
+
+@contextlib.contextmanager
+def chromium():
+    """Headless Chromium driven by Playwright; closed when the block ends."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -10,10 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import free_port, isolated_jupyter_env, lab_args, running_lab
+from helpers import chromium, free_port, isolated_jupyter_env, lab_args, running_lab, skip_without_chromium
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "test-artifacts" / "browser"
 NOTEBOOK = "m0_getting_started/m0_getting_started.ipynb"
 
@@ -29,8 +28,7 @@ ACTIVE_IDLE = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndic
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """`crm-lab start` on loopback, without a token, isolated from the user's Jupyter settings."""
-    if not CHROMIUM.exists():
-        pytest.skip("没有安装 Chromium（/usr/bin/chromium）：跳过浏览器测试；CI 由 .ci/run 安装它")
+    skip_without_chromium()
     tmp = tmp_path_factory.mktemp("browser")
     port = free_port()
     env = isolated_jupyter_env(tmp)
@@ -43,16 +41,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(lab):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield browser
 
 
 def open_notebook(browser, lab, path, workspace=None):

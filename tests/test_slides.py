@@ -18,14 +18,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from helpers import free_port, isolated_jupyter_env, lab_args, running_lab
+from helpers import chromium, free_port, isolated_jupyter_env, lab_args, running_lab, skip_without_chromium
 
 from crm_lab import course
 from crm_lab.cli import has_slide_marks, slides_notebook, slides_url
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "teacher.md"
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "test-artifacts" / "slides"
 ASSIGNMENT = "m0_getting_started"
 SOLUTIONS = sorted((REPO / "solutions").glob("*/*.ipynb"))
@@ -202,18 +201,9 @@ def test_slides_command_prepares_the_course_and_serves_the_deck(teacher_slides):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("没有安装 Chromium（/usr/bin/chromium）：跳过浏览器测试；CI 由 .ci/run 安装它")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    skip_without_chromium()
+    with chromium() as browser:
+        yield browser
 
 
 def offline_page(browser, base: str):
