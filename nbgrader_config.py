@@ -19,6 +19,15 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "在这里写下你的答案。"
 
+# Cells tagged "teacher-only" (the teacher's code for a step students do in a form) are not in the student
+# version; the rest of nbgrader's generate_assignment pipeline is unchanged.
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+from crm_lab.teacher_only import RemoveTeacherOnlyCells  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [RemoveTeacherOnlyCells,
+                                      *GenerateAssignment.class_traits()["preprocessors"].default()]
+
 # A test cell a student deleted is put back at autograde time, so deleting it cannot earn points.
 c.OverwriteCells.add_missing_cells = True
 c.OverwriteCells.missing_cell_notification = "# 这个单元格（{cell_id}）在提交的作业里被删除了，评分时已恢复。\n"

@@ -6,6 +6,8 @@
 - 学号：在文件名（再往上是各级文件夹名）里找课程名单上的学号；名单来自成绩库 gradebook.db 或一个名单 CSV；
 - 作业：不看文件名，看笔记本里 nbgrader 评分单元格的编号（grade_id），和发布出去的学生版笔记本比对；
 - 复制到 ``submitted/<学号>/<作业>/<发布时的文件名>.ipynb``，旁边写 ``timestamp.txt``（文件最后保存的时间）；
+- 实验笔记本旁边的 **表单记录** ``<笔记本名>.forms.json``（学生在表单里保存的内容，见 ``crm_lab.widgets``）
+  也要收：学号同样从文件名或文件夹名里找，作业看文件名里的笔记本名，复制成 ``<发布时的笔记本名>.forms.json``；
 - 原来的文件只读不改，也不删除。
 
 找不到学号、学号不在名单上、同一个学生同一次作业交了两份、不是笔记本、文件损坏，都不复制，写进报告。
@@ -26,6 +28,7 @@ import pandas as pd
 from crm_lab.data import CRMDataError, read_table
 
 REPORT_COLUMNS = ["文件", "学号", "作业", "状态", "说明", "复制到"]
+FORM_RECORD_SUFFIX = ".forms.json"
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{6,}(?![0-9])")
 _SKIP_PARTS = {".ipynb_checkpoints", "__MACOSX"}
 
@@ -165,6 +168,23 @@ def match_assignment(notebook: dict, released: dict[tuple[str, str], set[str]]) 
     return best
 
 
+def match_form_record(path: Path, released: dict[tuple[str, str], set[str]]) -> tuple[tuple[str, str] | None, str]:
+    """表单记录文件属于哪次作业：文件名里有哪个发布的笔记本名。返回 ((作业, 复制成的文件名) 或 None, 说明)。"""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(record, dict) or "steps" not in record:
+            raise ValueError("没有 steps")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, f"表单记录文件损坏（{type(exc).__name__}）；请学生重新运行笔记本里的表单后再交"
+    stems = {Path(name).stem: assignment for assignment, name in released}
+    matches = [stem for stem in stems if stem in path.name]
+    matches = sorted(stem for stem in matches if not any(stem != other and stem in other for other in matches))
+    if len(matches) != 1:
+        names = "、".join(f"{stem}{FORM_RECORD_SUFFIX}" for stem in sorted(stems))
+        return None, f"认不出是哪次作业的表单记录：文件名里应该有笔记本的名字（{names}）"
+    return (stems[matches[0]], matches[0] + FORM_RECORD_SUFFIX), ""
+
+
 def collect_submissions(folder, course_dir=".", *, students: list[str] | None = None,
                         roster=None, dry_run: bool = False) -> pd.DataFrame:
     """把 ``folder``（含子文件夹）里交上来的笔记本复制进课程文件夹 ``course_dir`` 的 ``submitted/``。
@@ -189,7 +209,16 @@ def collect_submissions(folder, course_dir=".", *, students: list[str] | None = 
         row["文件"] = str(relative)
         student, why = match_student(path, students, folder)
         row["学号"] = student or ""
-        if path.suffix.lower() != ".ipynb":
+        if path.name.lower().endswith(FORM_RECORD_SUFFIX):
+            key, problem = match_form_record(path, released)
+            if key is None:
+                row.update(状态="未收取", 说明=problem)
+            elif student is None:
+                row.update(作业=key[0], 状态="未收取", 说明=why)
+            else:
+                row.update(作业=key[0], 状态="已收取", 说明="表单记录")
+                found.setdefault((student, key), []).append((path, len(rows)))
+        elif path.suffix.lower() != ".ipynb":
             row.update(状态="未收取", 说明="不是笔记本（.ipynb）文件")
         else:
             try:
@@ -223,6 +252,8 @@ def collect_submissions(folder, course_dir=".", *, students: list[str] | None = 
         if not dry_run:
             target.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target / name)
+            if not name.endswith(".ipynb"):
+                continue
             saved = dt.datetime.fromtimestamp(source.stat().st_mtime, tz=dt.UTC)
             (target / "timestamp.txt").write_text(saved.strftime("%Y-%m-%d %H:%M:%S.%f %Z"), encoding="utf-8")
     report = pd.DataFrame(rows, columns=REPORT_COLUMNS)

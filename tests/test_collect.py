@@ -139,3 +139,31 @@ def test_registered_students_are_in_the_gradebook(tmp_path):
     pd.DataFrame({"学号": ["2023010112", "2023010113"], "姓名": ["张三", "李四"]}).to_csv(path, index=False)
     assert collect.register_students(tmp_path, collect.read_roster(path)) == 2
     assert collect.course_students(tmp_path) == ["2023010112", "2023010113"]
+
+
+def form_record(**steps):
+    return {"format": "crm-lab 表单记录", "version": 1, "steps": steps}
+
+
+def test_form_records_are_collected_beside_their_notebook(course, tmp_path):
+    import json
+
+    inbox = tmp_path / "in"
+    hand_in(inbox, "2023010112/m0_getting_started.ipynb", released_notebook("ex1", "ex1_test", "ex2"))
+    record = json.dumps(form_record(练习2=[{"form": "customer_form", "values": {"name": "山西大学"}}]),
+                        ensure_ascii=False)
+    (inbox / "2023010112" / "m0_getting_started.forms.json").write_text(record, encoding="utf-8")
+    (inbox / "2023010113_m0_getting_started.forms.json").write_text(record, encoding="utf-8")  # renamed, no notebook
+    (inbox / "2023010114_记录.forms.json").write_text(record, encoding="utf-8")  # which assignment?
+    (inbox / "2023010112_m1_crm_intro.forms.json").write_text("{坏了", encoding="utf-8")
+    report = collect.collect_submissions(inbox, course, students=STUDENTS).set_index("文件")
+
+    copied = course / "submitted" / "2023010112" / "m0_getting_started" / "m0_getting_started.forms.json"
+    assert copied.read_text(encoding="utf-8") == record
+    assert (course / "submitted" / "2023010113" / "m0_getting_started" / "m0_getting_started.forms.json").is_file()
+    assert report.loc["2023010113_m0_getting_started.forms.json", "说明"] == "表单记录"
+    assert "文件名里应该有笔记本的名字" in report.loc["2023010114_记录.forms.json", "说明"]
+    assert "损坏" in report.loc["2023010112_m1_crm_intro.forms.json", "说明"]
+    assert report.attrs["report"] == {"已收取": 3, "未收取": 2}
+    # the notebook's hand-in time is the notebook's, not the record's
+    assert not (course / "submitted" / "2023010113" / "m0_getting_started" / "timestamp.txt").exists()
