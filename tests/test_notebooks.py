@@ -84,3 +84,28 @@ def test_student_version_hides_solutions_and_hidden_tests(path):
     for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "参考答案"):
         assert marker not in source
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+
+
+def test_teacher_only_cells_are_not_in_the_student_version():
+    from crm_lab.teacher_only import is_teacher_only
+
+    labs_with_forms = 0
+    for path in SOLUTIONS:
+        solution = nbformat.read(path, as_version=4)
+        student = nbformat.read(REPO / "notebooks" / path.parent.name / path.name, as_version=4)
+        kept = [c for c in solution.cells if not is_teacher_only(c)]
+        assert [c.cell_type for c in student.cells] == [c.cell_type for c in kept], path.parent.name
+        assert not any(is_teacher_only(c) for c in student.cells)
+        labs_with_forms += len(kept) < len(solution.cells)
+    assert labs_with_forms >= 2, "e1 and e2 have steps done in forms, with the teacher's code in teacher-only cells"
+
+
+def test_a_graded_cell_tagged_teacher_only_is_refused():
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from crm_lab.teacher_only import RemoveTeacherOnlyCells
+
+    cell = new_code_cell("assert x == 1", metadata={"tags": ["teacher-only"],
+                                                    "nbgrader": {"grade_id": "ex1_test", "grade": True}})
+    with pytest.raises(ValueError, match="评分单元格"):
+        RemoveTeacherOnlyCells().preprocess(new_notebook(cells=[cell]), {})
