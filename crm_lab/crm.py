@@ -25,6 +25,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import numbers
 import re
 import sqlite3
@@ -66,6 +67,7 @@ __all__ = [
     "customer_360",
     "export",
     "find_customers",
+    "fixed_now",
     "import_course_data",
     "log_activity",
     "merge_duplicate_customers",
@@ -656,8 +658,31 @@ def _is_integer_like(value) -> bool:
         return False
 
 
+_FIXED_NOW: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("crm_fixed_now", default=None)
+
+
+@contextmanager
+def fixed_now(moment):
+    """在 ``with`` 块里，没写时间的操作都按 ``moment`` 记时间（而不是电脑现在的时间）。
+
+    表单记录重做学生以前的保存时用它：工单的受理时间、记录的创建时间……都还是当初点保存的那一刻，
+    所以笔记本无论哪天从头运行，数据库里的时间都一样。
+
+    >>> db = connect(":memory:")
+    >>> with fixed_now("2026-08-23 09:00"):
+    ...     ticket = open_ticket(db, customer_id=add_customer(db, name="山西大学"), subject="椅子坏了")
+    >>> str(read_table(db, "tickets")["opened_at"].iloc[0])
+    '2026-08-23 09:00:00'
+    """
+    token = _FIXED_NOW.set(pd.Timestamp(moment).to_pydatetime().replace(microsecond=0, tzinfo=None))
+    try:
+        yield
+    finally:
+        _FIXED_NOW.reset(token)
+
+
 def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
+    return _FIXED_NOW.get() or datetime.now().replace(microsecond=0)
 
 
 def _insert(conn, table: sa.Table, values: dict) -> int:
