@@ -82,6 +82,7 @@ import base64
 import html
 import io
 import json
+import math
 import os
 import tempfile
 import weakref
@@ -536,6 +537,8 @@ def _number(value):
         number = float(text)
     except ValueError:
         return value
+    if not math.isfinite(number):
+        return value
     return int(number) if number.is_integer() else number
 
 
@@ -910,6 +913,9 @@ class OrderLines(w.VBox):
             _set_options(row["product_id"], products)
 
 
+_ROWS_NOTE = "（行号只数选了产品的行。）"
+
+
 def order_form(db, *, lines: int = 3, step: str | None = None) -> Form:
     """录入订单的表单（调用 ``crm.add_order``）：客户必填；销售员、来自哪个营销活动、下单时间（不填是现在）、
     下单渠道、支付方式可不填；下面 ``lines`` 行明细，每行选产品、填数量和折扣率（0.2 表示便宜 20%，即八折；
@@ -933,7 +939,16 @@ def order_form(db, *, lines: int = 3, step: str | None = None) -> Form:
     def action(values):
         if not values["lines"]:
             raise CRMDataError("lines（订单明细）：至少要在一行里选一个产品并填数量（没选产品的行不算）。")
-        order_id = crm.add_order(db, **values)
+        for number, line in enumerate(values["lines"], start=1):
+            if "quantity" not in line:
+                raise CRMDataError(f"lines 第 {number} 行的 quantity（数量） 是必填项：选了产品就要填数量。"
+                                   f"{_ROWS_NOTE}")
+        try:
+            order_id = crm.add_order(db, **values)
+        except CRMDataError as error:
+            if "lines 第" in str(error):
+                raise CRMDataError(f"{error}{_ROWS_NOTE}") from error
+            raise
         row = crm.query(db, "SELECT o.amount, o.status, a.discount, a.threshold FROM orders o LEFT JOIN approvals a "
                             "ON a.order_id = o.order_id WHERE o.order_id = :i", i=order_id).iloc[0]
         text = f"已录入订单，订单编号 {order_id}，金额 {row['amount']:,.2f} 元，状态：{row['status']}。"

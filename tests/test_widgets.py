@@ -269,3 +269,388 @@ def test_report_explorer_slider_redraws_the_chart(db, shop):
 def test_report_explorer_on_an_empty_database(db):
     explorer = widgets.report_explorer(db)
     assert explorer.data.empty and explorer.months.max == 1 and explorer.png.startswith(b"\x89PNG")
+
+
+# ---------------------------------------------------------------------------------------------
+# Company, staff, product, order, approval, campaign and response forms. Each successful save is compared
+# with the same crm call made on a second database built the same way (crm is the oracle).
+# ---------------------------------------------------------------------------------------------
+
+def build_shop(database) -> dict:
+    ids = {"boss": crm.add_staff(database, name="王经理", role="销售经理"),
+           "rep": crm.add_staff(database, name="小李", role="销售代表"),
+           "service": crm.add_staff(database, name="小赵", role="客服专员")}
+    ids["sxu"] = crm.add_customer(database, name="山西大学", city="太原", phone="0351-7010000", industry="教育")
+    ids["mth"] = crm.add_customer(database, name="美特好", city="太原", industry="零售")
+    ids["chair"] = crm.add_product(database, name="办公椅", price=500)
+    return ids
+
+
+@pytest.fixture
+def reference():
+    """A second database with the same shop, where the tests make the crm calls the forms should make."""
+    database = crm.connect(":memory:")
+    build_shop(database)
+    yield database
+    database.close()
+
+
+def assert_same_tables(db, other, *, ignore=()) -> None:
+    """Every table of the two databases is equal (rows, ids, values), except the columns in ``ignore``."""
+    for name in TABLES:
+        ours, theirs = read_table(db, name), read_table(other, name)
+        dropped = [c for c in ignore if c in ours.columns]
+        pd.testing.assert_frame_equal(ours.drop(columns=dropped), theirs.drop(columns=dropped), obj=f"table {name}")
+
+
+def options(dropdown) -> list:
+    return [option[1] if isinstance(option, tuple) else option for option in dropdown.options]
+
+
+def test_company_form_saves_prefills_and_modifies(db, shop, reference):
+    form = widgets.company_form(db)
+    assert all(box.value == "" for box in form.fields.values())
+    assert "0.15" in form.fields["discount_threshold"].placeholder
+    fill(form, name="晋阳办公家具有限公司", address="太原市小店区", industry="办公家具", main_products="办公桌椅",
+         phone="0351-5550000", email="sales@jinyang.cn", discount_threshold="0.15")
+    assert form.submit() is True and form.result == 1
+    crm.setup_company(reference, name="晋阳办公家具有限公司", address="太原市小店区", industry="办公家具",
+                      main_products="办公桌椅", phone="0351-5550000", email="sales@jinyang.cn", discount_threshold=0.15)
+    assert_same_tables(db, reference)
+    assert "折扣率上限 0.15" in form.text and "15%" in form.text
+
+    again = widgets.company_form(db)  # prefilled with the saved company; saving again modifies it
+    assert again.fields["name"].value == "晋阳办公家具有限公司" and again.fields["discount_threshold"].value == "0.15"
+    assert again.fields["phone"].value == "03515550000"
+    fill(again, discount_threshold="", address="")
+    assert again.submit() is True
+    crm.setup_company(reference, name="晋阳办公家具有限公司", industry="办公家具", main_products="办公桌椅",
+                      phone="0351-5550000", email="sales@jinyang.cn")
+    assert_same_tables(db, reference)
+    assert len(read_table(db, "company")) == 1
+
+
+@pytest.mark.parametrize("values, fragments", [
+    ({"name": ""}, ["name（公司名称）", "必填"]),
+    ({"name": "晋阳", "discount_threshold": "八五折"}, ["discount_threshold", "应该是数字"]),
+    ({"name": "晋阳", "discount_threshold": "1.5"}, ["discount_threshold", "0 到 1 之间"]),
+    ({"name": "晋阳", "discount_threshold": "-0.1"}, ["discount_threshold", "0 到 1 之间"]),
+    ({"name": "晋阳", "phone": "电话"}, ["phone（电话）", "格式不对"]),
+    ({"name": "晋阳", "email": "sales.jinyang.cn"}, ["email（电子邮箱）", "格式不对"]),
+])
+def test_company_form_mistakes(db, values, fragments):
+    form = widgets.company_form(db)
+    fill(form, **values)
+    fails_in_form(form, db, *fragments)
+
+
+def test_staff_form_saves_and_refuses_mistakes(db, shop, reference):
+    form = widgets.staff_form(db)
+    assert options(form.fields["role"]) == list(crm.STAFF_ROLES) and form.fields["role"].value == "销售代表"
+    fill(form, name="刘主管", role="管理员", phone="139 0013 9000", email="liu@jinyang.cn")
+    assert form.submit() is True
+    new_id = crm.add_staff(reference, name="刘主管", role="管理员", phone="139 0013 9000", email="liu@jinyang.cn")
+    assert form.result == new_id and f"员工编号 {new_id}" in form.text and "可以审批折扣" in form.text
+    assert_same_tables(db, reference)
+    fill(form, name=" ")
+    fails_in_form(form, db, "name（员工姓名）", "必填")
+    fill(form, name="小周", phone="12")
+    fails_in_form(form, db, "phone（电话）", "格式不对")
+    fill(form, phone="", email="zhou@")
+    fails_in_form(form, db, "email（电子邮箱）", "格式不对")
+
+
+def test_product_form_saves_numbers_from_text(db, shop, reference):
+    form = widgets.product_form(db)
+    fill(form, name="人体工学办公椅", price="1,280", cost=" 760.5 ", category="办公椅", code="P-0001")
+    assert form.submit() is True
+    new_id = crm.add_product(reference, name="人体工学办公椅", price=1280, cost=760.5, category="办公椅", code="P-0001")
+    assert form.result == new_id and f"产品编号 {new_id}" in form.text
+    assert_same_tables(db, reference)
+    fill(form, name="文件柜", price="900", cost="", category="", code="")
+    assert form.submit() is True
+    crm.add_product(reference, name="文件柜", price=900)
+    assert_same_tables(db, reference)
+
+
+@pytest.mark.parametrize("values, fragments", [
+    ({"name": "书桌", "price": ""}, ["price（标价）", "必填"]),
+    ({"name": "书桌", "price": "   "}, ["price（标价）", "必填"]),
+    ({"name": "", "price": "300"}, ["name（产品名称）", "必填"]),
+    ({"name": "书桌", "price": "300元"}, ["price（标价）", "应该是数字", "300元"]),
+    ({"name": "书桌", "price": "-300"}, ["price（标价）", "负数"]),
+    ({"name": "书桌", "price": "300", "cost": "-1"}, ["cost（进价", "负数"]),
+    ({"name": "书桌", "price": "nan"}, ["price（标价）", "应该是数字"]),
+    ({"name": "书桌", "price": "inf"}, ["price（标价）", "应该是数字"]),
+])
+def test_product_form_mistakes(db, shop, values, fragments):
+    form = widgets.product_form(db)
+    fill(form, **values)
+    fails_in_form(form, db, *fragments)
+
+
+def test_product_form_refuses_a_code_in_use(db, shop):
+    crm.add_product(db, name="书桌", price=300, code="D-1")
+    form = widgets.product_form(db)
+    fill(form, name="书桌二号", price="320", code="D-1")
+    fails_in_form(form, db, "code（外部编号）", "已经有产品在用")
+
+
+@pytest.fixture
+def campaign(db, shop, reference):
+    for database in (db, reference):
+        crm.add_campaign(database, name="开学季满减", targeted=200, cost=1500, channel="微信")
+    return 1
+
+
+def test_order_form_saves_what_add_order_saves(db, shop, reference, campaign):
+    desk = crm.add_product(db, name="书桌", price=800)
+    assert crm.add_product(reference, name="书桌", price=800) == desk
+    form = widgets.order_form(db, lines=3)
+    assert options(form.fields["lines"].rows[0]["product_id"]) == [None, shop["chair"], desk]
+    assert options(form.fields["campaign_id"]) == [None, campaign]
+    fill(form, customer_id=shop["mth"], staff_id=shop["rep"], campaign_id=campaign, order_time="2026-08-21 11:00",
+         channel="门店", payment="微信支付")
+    rows = form.fields["lines"].rows
+    rows[0]["product_id"].value, rows[0]["quantity"].value, rows[0]["discount"].value = shop["chair"], "4", "0.05"
+    rows[1]["quantity"].value = "7"  # no product: this row is ignored
+    rows[2]["product_id"].value, rows[2]["quantity"].value = desk, "2"
+    assert form.fields["lines"].value == [{"product_id": shop["chair"], "quantity": 4, "discount": 0.05},
+                                          {"product_id": desk, "quantity": 2}]
+    assert form.submit() is True
+    order_id = crm.add_order(reference, customer_id=shop["mth"], staff_id=shop["rep"], campaign_id=campaign,
+                             order_time="2026-08-21 11:00", channel="门店", payment="微信支付",
+                             lines=[{"product_id": shop["chair"], "quantity": 4, "discount": 0.05},
+                                    {"product_id": desk, "quantity": 2}])
+    assert_same_tables(db, reference)
+    saved = read_table(db, "orders").set_index("order_id").loc[order_id]
+    assert form.result == order_id and saved["status"] == "已完成"
+    assert f"订单编号 {order_id}" in form.text and f"{saved['amount']:,.2f} 元" in form.text and "已完成" in form.text
+
+
+def test_order_form_big_discount_waits_for_approval_and_shows_up_in_the_approval_form(db, shop, reference):
+    crm.setup_company(db, name="晋阳", discount_threshold=0.15)
+    crm.setup_company(reference, name="晋阳", discount_threshold=0.15)
+    approval = widgets.approval_form(db)
+    assert options(approval.fields["order_id"]) == [None]
+    form = widgets.order_form(db, lines=2)
+    fill(form, customer_id=shop["sxu"], staff_id=shop["rep"], order_time="2026-08-21 11:00")
+    form.fields["lines"].value = [{"product_id": shop["chair"], "quantity": 10, "discount": 0.2}]
+    assert form.submit() is True
+    crm.add_order(reference, customer_id=shop["sxu"], staff_id=shop["rep"], order_time="2026-08-21 11:00",
+                  lines=[{"product_id": shop["chair"], "quantity": 10, "discount": 0.2}])
+    assert_same_tables(db, reference)
+    request = read_table(db, "approvals").iloc[0]
+    assert "待审批" in form.text and "20%" in form.text and "15%" in form.text
+    assert options(approval.fields["order_id"]) == [None, form.result]  # refreshed after the order was saved
+    label = approval.fields["order_id"].options[1][0]
+    assert "山西大学" in label and "4,000.00 元" in label and f"{request['discount'] * 100:g}%" in label
+
+
+@pytest.mark.parametrize("header, lines, fragments", [
+    ({"customer_id": None}, [{"product_id": "chair", "quantity": 1}], ["customer_id（客户）", "必填"]),
+    ({}, [], ["lines（订单明细）", "至少要在一行里选一个产品"]),
+    ({}, [{"product_id": "chair", "quantity": "0"}], ["第 1 行", "quantity（数量）", "必须大于 0"]),
+    ({}, [{"product_id": "chair", "quantity": ""}], ["第 1 行", "quantity（数量）", "必填"]),
+    ({}, [{"product_id": "chair", "quantity": "两把"}], ["quantity（数量）", "应该是数字"]),
+    ({}, [{"product_id": "chair", "quantity": "1.5"}], ["quantity（数量）", "整数"]),
+    ({}, [{"product_id": "chair", "quantity": "1", "discount": "-0.1"}], ["discount（折扣率）", "0 到 1 之间"]),
+    ({}, [{"product_id": "chair", "quantity": "1", "discount": "1.2"}], ["discount（折扣率）", "0 到 1 之间"]),
+    ({}, [{"product_id": "chair", "quantity": "1", "discount": "八折"}], ["discount（折扣率）", "应该是数字"]),
+    ({"order_time": "上周三"}, [{"product_id": "chair", "quantity": 1}], ["order_time", "不是有效的时间"]),
+])
+def test_order_form_mistakes(db, shop, header, lines, fragments):
+    form = widgets.order_form(db)
+    fill(form, **{"customer_id": shop["sxu"], **header})
+    for row, line in zip(form.fields["lines"].rows, lines, strict=False):
+        row["product_id"].value = shop[line["product_id"]]
+        row["quantity"].value = line["quantity"] if isinstance(line["quantity"], str) else str(line["quantity"])
+        row["discount"].value = line.get("discount", "")
+    fails_in_form(form, db, *fragments)
+
+
+def test_order_form_lines_value_round_trip_and_too_many_lines(db, shop):
+    form = widgets.order_form(db, lines=2)
+    lines = [{"product_id": shop["chair"], "quantity": 3, "discount": 0.1},
+             {"product_id": shop["chair"], "quantity": 1}]
+    form.fields["lines"].value = lines
+    assert form.fields["lines"].value == lines
+    form.fields["lines"].value = []
+    assert form.fields["lines"].value == [] and form.fields["lines"].rows[0]["quantity"].value == "1"
+    with pytest.raises(crm.CRMDataError, match="order_form"):
+        form.fields["lines"].value = lines * 2
+    for bad in (0, 21, True, "3"):
+        with pytest.raises(crm.CRMDataError, match="lines（明细行数）"):
+            widgets.order_form(db, lines=bad)
+
+
+def pending_order(database, shop_ids, *, discount=0.3) -> int:
+    return crm.add_order(database, customer_id=shop_ids["sxu"], staff_id=shop_ids["rep"], order_time="2026-08-21",
+                         lines=[{"product_id": shop_ids["chair"], "quantity": 2, "discount": discount}])
+
+
+def test_approval_form_approves_and_rejects_like_approve_discount(db, shop, reference):
+    first, second = pending_order(db, shop), pending_order(db, shop, discount=0.5)
+    pending_order(reference, shop), pending_order(reference, shop, discount=0.5)
+    form = widgets.approval_form(db)
+    assert options(form.fields["order_id"]) == [None, first, second]
+    assert [label for label, _ in form.fields["approve"].options] == ["批准", "驳回"]
+    fill(form, order_id=first, approver_id=shop["boss"], approve=True, comment="老客户，同意")
+    assert form.submit() is True and "已批准" in form.text and "已完成" in form.text
+    crm.approve_discount(reference, order_id=first, approver_id=shop["boss"], comment="老客户，同意")
+    assert options(form.fields["order_id"]) == [None, second]  # decided orders leave the list
+    fill(form, order_id=second, approver_id=shop["boss"], approve=False, comment="折扣太大")
+    assert form.submit() is True and "已驳回" in form.text and "已取消" in form.text
+    crm.approve_discount(reference, order_id=second, approver_id=shop["boss"], approve=False, comment="折扣太大")
+    assert_same_tables(db, reference, ignore=["decided_at"])
+    assert read_table(db, "orders")["status"].tolist() == ["已完成", "已取消"]
+
+
+def test_approval_form_mistakes(db, shop):
+    order = pending_order(db, shop)
+    form = widgets.approval_form(db)
+    fill(form, order_id=order, approver_id=shop["rep"])
+    fails_in_form(form, db, "不能审批折扣", "小李", "销售经理")
+    fill(form, approver_id=None)
+    fails_in_form(form, db, "approver_id（审批人）")
+    fill(form, order_id=None, approver_id=shop["boss"])
+    fails_in_form(form, db, "order_id（订单）", "待审批订单")
+    fill(form, order_id=order, comment="同意" * 300)
+    fails_in_form(form, db, "comment（审批意见）", "太长")
+
+
+def test_campaign_form_saves_and_refuses_mistakes(db, shop, reference):
+    form = widgets.campaign_form(db)
+    fill(form, name="教师节关怀", channel="短信", start_date="2026-09-05", end_date="2026-09-12", targeted="120",
+         cost="600.5", owner_id=shop["rep"])
+    assert form.submit() is True
+    new_id = crm.add_campaign(reference, name="教师节关怀", channel="短信", start_date="2026-09-05",
+                              end_date="2026-09-12", targeted=120, cost=600.5, owner_id=shop["rep"])
+    assert form.result == new_id and f"营销活动编号 {new_id}" in form.text
+    fill(form, name="国庆促销", channel="", start_date="", end_date="", targeted="", cost="", owner_id=None)
+    assert form.submit() is True
+    crm.add_campaign(reference, name="国庆促销")
+    assert_same_tables(db, reference)
+    for values, fragments in [
+        ({"name": ""}, ["name（营销活动名称）", "必填"]),
+        ({"name": "教师节关怀"}, ["已经存在"]),
+        ({"name": "双十一", "cost": "-100"}, ["cost（活动费用）", "负数"]),
+        ({"name": "双十一", "cost": "一千"}, ["cost（活动费用）", "应该是数字"]),
+        ({"name": "双十一", "cost": "", "targeted": "12.5"}, ["targeted（目标客户数）", "整数"]),
+        ({"name": "双十一", "targeted": "-3"}, ["targeted（目标客户数）", "负数"]),
+        ({"name": "双十一", "targeted": "", "start_date": "2026-11-11", "end_date": "2026-11-01"}, ["早于"]),
+        ({"name": "双十一", "start_date": "十一月", "end_date": ""}, ["start_date", "不是有效的日期"]),
+    ]:
+        fill(form, **values)
+        fails_in_form(form, db, *fragments)
+
+
+def test_response_form_saves_and_refuses_mistakes(db, shop, reference, campaign):
+    form = widgets.response_form(db)
+    assert options(form.fields["response"]) == list(crm.RESPONSE_TYPES)
+    fill(form, campaign_id=campaign, customer_id=shop["sxu"], response="已购买", responded_at="2026-09-03 15:00")
+    assert form.submit() is True
+    new_id = crm.record_response(reference, campaign_id=campaign, customer_id=shop["sxu"], response="已购买",
+                                 responded_at="2026-09-03 15:00")
+    assert form.result == new_id and f"回应编号 {new_id}" in form.text
+    assert_same_tables(db, reference)
+    fails_in_form(form, db, "已经记录过了")
+    fill(form, campaign_id=None, customer_id=shop["mth"])
+    fails_in_form(form, db, "campaign_id（营销活动）", "必填")
+    fill(form, campaign_id=campaign, responded_at="昨天")
+    fails_in_form(form, db, "responded_at", "不是有效的时间")
+
+
+def test_new_forms_refresh_when_other_forms_save(db):
+    order, response, approval = widgets.order_form(db), widgets.response_form(db), widgets.approval_form(db)
+    staff, product, campaign = widgets.staff_form(db), widgets.product_form(db), widgets.campaign_form(db)
+    fill(staff, name="王经理", role="销售经理")
+    fill(product, name="办公椅", price="500")
+    fill(campaign, name="开学季")
+    assert staff.submit() and product.submit() and campaign.submit()
+    assert options(order.fields["staff_id"]) == [None, 1] and options(approval.fields["approver_id"]) == [None, 1]
+    assert options(order.fields["lines"].rows[2]["product_id"]) == [None, 1]
+    assert options(order.fields["campaign_id"]) == [None, 1] == options(response.fields["campaign_id"])
+    assert options(campaign.fields["owner_id"]) == [None, 1]
+
+
+PAYLOADS = ["x'); DROP TABLE customers; --", "' OR '1'='1", "'; DELETE FROM orders; --", "%", "_",
+            "\" OR \"\"=\"", "1; UPDATE staff SET role='管理员'", "Robert'); DROP TABLE contacts;--"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_sql_injection_through_the_new_forms_is_stored_as_text(db, shop, payload):
+    short = payload[:20]  # code and payment hold at most 20 characters; crm strips the text it stores
+    saved = []
+    company = widgets.company_form(db)
+    fill(company, name=payload, address=payload, industry=payload, main_products=payload)
+    staff = widgets.staff_form(db)
+    fill(staff, name=payload)
+    product = widgets.product_form(db)
+    fill(product, name=payload, price="10", category=payload, code=short)
+    campaign = widgets.campaign_form(db)
+    fill(campaign, name=payload, channel=payload)
+    for form in (company, staff, product, campaign):
+        assert form.submit() is True, form.text
+        saved.append(form.result)
+    order = widgets.order_form(db)
+    fill(order, customer_id=shop["sxu"], channel=payload, payment=short, campaign_id=saved[3])
+    order.fields["lines"].value = [{"product_id": saved[2], "quantity": 1, "discount": 0.5}]
+    assert order.submit() is True, order.text
+    approval = widgets.approval_form(db)
+    fill(approval, order_id=order.result, approver_id=shop["boss"], comment=payload)
+    assert approval.submit() is True, approval.text
+
+    tables = snapshot(db)
+    assert tables["company"][["name", "address", "industry", "main_products"]].iloc[0].tolist() == [payload] * 4
+    assert tables["staff"]["name"].tolist()[-1] == payload and len(tables["staff"]) == 4
+    assert tables["staff"]["role"].tolist() == ["销售经理", "销售代表", "客服专员", "销售代表"]
+    product_row = tables["products"].set_index("product_id").loc[saved[2]]
+    assert (product_row["name"], product_row["category"], product_row["code"]) == (payload, payload, short.strip())
+    assert tables["campaigns"][["name", "channel"]].iloc[0].tolist() == [payload, payload]
+    assert tables["orders"][["channel", "payment"]].iloc[0].tolist() == [payload, short.strip()]
+    assert tables["approvals"]["comment"].tolist() == [payload]
+    assert len(tables["customers"]) == 2 and len(tables["contacts"]) == 0 and len(tables["orders"]) == 1
+
+
+def test_whole_order_flow_in_forms(db):
+    """company (threshold) → staff (a 销售经理) → product → customer → order with a big discount → 待审批 →
+    approval_form approves → the order is 已完成, exactly as the same crm calls leave the reference database."""
+    reference = crm.connect(":memory:")
+    company = widgets.company_form(db)
+    fill(company, name="晋阳办公家具有限公司", discount_threshold="0.15")
+    staff = widgets.staff_form(db)
+    product = widgets.product_form(db)
+    customer = widgets.customer_form(db)
+    order = widgets.order_form(db)
+    approval = widgets.approval_form(db)
+    assert company.submit()
+    fill(staff, name="王经理", role="销售经理")
+    assert staff.submit()
+    fill(staff, name="小李", role="销售代表")
+    assert staff.submit()
+    fill(product, name="会议桌", price="2400", cost="1500")
+    assert product.submit()
+    fill(customer, name="山西大学", phone="0351-7010000")
+    assert customer.submit()
+    fill(order, customer_id=customer.result, staff_id=2, order_time="2026-08-21 11:00")
+    order.fields["lines"].value = [{"product_id": product.result, "quantity": 5, "discount": 0.25}]
+    assert order.submit() and "待审批" in order.text
+    assert read_table(db, "orders")["status"].tolist() == ["待审批"]
+    fill(approval, order_id=order.result, approver_id=2)
+    fails_in_form(approval, db, "不能审批折扣")
+    fill(approval, approver_id=1, comment="批量采购，同意")
+    assert approval.submit() and "已完成" in approval.text
+
+    crm.setup_company(reference, name="晋阳办公家具有限公司", discount_threshold=0.15)
+    crm.add_staff(reference, name="王经理", role="销售经理")
+    crm.add_staff(reference, name="小李", role="销售代表")
+    crm.add_product(reference, name="会议桌", price=2400, cost=1500)
+    crm.add_customer(reference, name="山西大学", phone="0351-7010000")
+    crm.add_order(reference, customer_id=1, staff_id=2, order_time="2026-08-21 11:00",
+                  lines=[{"product_id": 1, "quantity": 5, "discount": 0.25}])
+    crm.approve_discount(reference, order_id=1, approver_id=1, comment="批量采购，同意")
+    assert_same_tables(db, reference, ignore=["decided_at"])
+    assert read_table(db, "orders")["status"].tolist() == ["已完成"]
+    assert read_table(db, "approvals")[["status", "approver_id"]].iloc[0].tolist() == ["已批准", 1]
+    reference.close()
