@@ -51,7 +51,8 @@ True
 
 重做失败的条目（比如前面的练习改过，编号变了）在提示区说明是第几条、什么时候保存的、填了什么、错在哪里，
 条目留在文件里不删。表单上的“清空本步记录”按钮（连点两次）删掉本步的全部条目，之后要重新运行整个笔记本。
-一个 ``step`` 只能给一种表单用；记录文件坏了会报错说明怎么办，绝不悄悄覆盖。交作业时记录文件要和笔记本一起交。
+只重新运行一个单元格（数据库还是同一个）时，已经做过的条目不会再做一遍。一个 ``step`` 只能给一种表单用；
+记录文件坏了会报错说明怎么办，绝不悄悄覆盖。交作业时记录文件要和笔记本一起交。
 文件的格式：{"format": "crm-lab 表单记录", "version": 1, "steps": {本步: [{"form": 表单函数名,
 "values": {参数名: 值}, "saved_at": 保存时间}, ...]}}。不带 ``step`` 的表单（例题里用代码填的）什么都不记。
 
@@ -288,6 +289,8 @@ class Form:
         if self.record is not None:
             try:
                 self.record._add(self.step, self.kind, values)
+                applied = _APPLIED[self.db]
+                applied[self.step] = applied.get(self.step, 0) + 1
             except CRMDataError as error:
                 ok = False
                 text += (f"\n但是这次保存没能写进表单记录：{error}\n重新运行笔记本时不会重做这次保存，"
@@ -311,6 +314,7 @@ class Form:
         if self.record is None:
             raise CRMDataError("这个表单没有用 step，没有表单记录可以清空。")
         count = self.record.forget(self.step)
+        _APPLIED[self.db][self.step] = 0
         self._blocked = None
         self._confirm_forget = False
         self._say(f"✔ 已清空本步「{self.step}」的 {count} 条表单记录（文件 {self.record.path.name}）。"
@@ -349,12 +353,19 @@ class Form:
                 "所以没有重做这些记录，这个表单也不能保存。请给这个表单换一个 step 名字（每个练习用自己的名字，"
                 f"例如 step=\"{step}-{kind}\"）；如果本步的记录确实不要了，点“清空本步记录”。")
             self._say(f"✘ {self._blocked}", ok=False)
-        elif entries:
-            self._replay(entries)
+            return
+        applied = _APPLIED[self.db]
+        before = applied.get(step, 0)
+        if entries[before:]:
+            self._replay(entries[before:], first=before + 1)
+        elif before:
+            self._say(f"✔ 本步「{step}」的 {before} 条表单记录在这个数据库里已经做过了（只重新运行了这个单元格），"
+                      "这次没有再做一遍。要从头重做，请点菜单 Kernel → Restart Kernel and Run All Cells。", ok=True)
+        applied[step] = max(before, len(entries))
 
-    def _replay(self, entries: list[dict]) -> None:
+    def _replay(self, entries: list[dict], *, first: int) -> None:
         done = []
-        for number, entry in enumerate(entries, start=1):
+        for number, entry in enumerate(entries, start=first):
             try:
                 text, result = self.action(dict(entry["values"]))
             except Exception as error:  # 记录文件可能被手改过：任何错误都只说明，不让整个笔记本停下
@@ -415,6 +426,8 @@ def _describe(values: dict) -> str:
 RECORD_FORMAT = "crm-lab 表单记录"
 RECORD_VERSION = 1
 _RECORDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# {db: {本步: 这个数据库里已经做过（重做或保存）的条数}}：只重新运行一个单元格时不会把记录再做一遍
+_APPLIED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -523,6 +536,8 @@ def use_form_record(db, path) -> FormRecord:
     if record.path.is_dir():
         raise CRMDataError(f"path：{record.path} 是一个文件夹，请写一个文件名，例如 \"实验一.forms.json\"。")
     record._load()
+    if db not in _RECORDS or _RECORDS[db].path != record.path:
+        _APPLIED[db] = {}
     _RECORDS[db] = record
     return record
 

@@ -4,9 +4,15 @@ explorer's slider redraws the chart. Tested without a browser: set widget values
 
 import base64
 import html
+import json
+import tempfile
+from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm_lab import crm, widgets
 from crm_lab.crm import TABLES, read_table
@@ -654,3 +660,294 @@ def test_whole_order_flow_in_forms(db):
     assert read_table(db, "orders")["status"].tolist() == ["已完成"]
     assert read_table(db, "approvals")[["status", "approver_id"]].iloc[0].tolist() == ["已批准", 1]
     reference.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Form record: what a student saved in a step form is redone when the notebook runs again
+# ---------------------------------------------------------------------------------------------
+
+def read_record(path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def student_run(database, path):
+    """One run of a lab notebook: worked example by code (no step), then the students' step forms.
+    On the first run the forms are filled and saved; on later runs they are only created (and replay)."""
+    widgets.use_form_record(database, path)
+    build_shop(database)
+    first_run = not path.exists()
+    forms = {}
+    forms["company"] = widgets.company_form(database, step="练习1 公司")
+    if first_run:
+        fill(forms["company"], name="晋阳办公家具有限公司", discount_threshold="0.15")
+        assert forms["company"].submit(), forms["company"].text
+    forms["customers"] = widgets.customer_form(database, step="练习2 客户")
+    if first_run:
+        for name, phone in (("六味斋", "0351-4040000"), ("中北大学", "")):
+            fill(forms["customers"], name=name, phone=phone, owner_id=2)
+            assert forms["customers"].submit(), forms["customers"].text
+        fill(forms["customers"], name="重复的电话", phone="0351-4040000")
+        assert not forms["customers"].submit()  # a failed save is not recorded
+    forms["order"] = widgets.order_form(database, step="练习3 订单")
+    if first_run:
+        fill(forms["order"], customer_id=4, staff_id=2)  # order time empty: the time of saving is recorded
+        forms["order"].fields["lines"].value = [{"product_id": 1, "quantity": 6, "discount": 0.2}]
+        assert forms["order"].submit(), forms["order"].text
+    forms["approval"] = widgets.approval_form(database, step="练习4 审批")
+    if first_run:
+        fill(forms["approval"], order_id=1, approver_id=1, comment="同意")
+        assert forms["approval"].submit(), forms["approval"].text
+    return forms
+
+
+def test_submit_records_the_values_in_the_file(db, tmp_path):
+    path = tmp_path / "实验一.forms.json"
+    record = widgets.use_form_record(db, path)
+    assert record.path == path.resolve() and not path.exists() and record.steps() == []
+    forms = student_run(db, path)
+    data = read_record(path)
+    assert data["format"] == "crm-lab 表单记录" and data["version"] == 1
+    assert list(data["steps"]) == record.steps() == ["练习1 公司", "练习2 客户", "练习3 订单", "练习4 审批"]
+    customers = record.entries("练习2 客户")
+    assert [e["form"] for e in customers] == ["customer_form"] * 2
+    assert [e["values"]["name"] for e in customers] == ["六味斋", "中北大学"]  # the failed save is not there
+    assert customers[0]["values"] == {**{name: None for name in forms["customers"].fields}, "name": "六味斋",
+                                      "kind": "企业", "phone": "0351-4040000", "owner_id": 2,
+                                      "consent_marketing": False}
+    order = record.entries("练习3 订单")[0]
+    assert order["values"]["lines"] == [{"product_id": 1, "quantity": 6, "discount": 0.2}]
+    stored_time = read_table(db, "orders")["order_time"].iloc[0]
+    assert pd.Timestamp(order["values"]["order_time"]) == stored_time  # the moment of saving, not "empty"
+    assert abs(datetime.fromisoformat(order["saved_at"]) - datetime.now()).total_seconds() < 600
+    assert "六味斋" in path.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # the temporary file was renamed away
+    assert forms["customers"].forget_button.description == "清空本步记录"
+
+
+def test_forms_without_step_record_nothing(db, shop, tmp_path):
+    path = tmp_path / "e1.forms.json"
+    widgets.use_form_record(db, path)
+    form = widgets.customer_form(db)
+    fill(form, name="六味斋")
+    assert form.submit() and not path.exists() and form.forget_button is None
+    assert len(form.buttons.children) == 1
+
+
+@pytest.mark.parametrize("second", ["memory", "file"])
+def test_a_new_database_with_the_same_forms_gets_the_same_rows_and_ids(db, tmp_path, second):
+    path = tmp_path / "实验二.forms.json"
+    student_run(db, path)
+    saved = path.read_bytes()
+    again = crm.connect(":memory:" if second == "memory" else tmp_path / "again.db")
+    forms = student_run(again, path)
+    assert_same_tables(again, db, ignore=["decided_at"])  # approve_discount stamps the time it runs
+    assert read_table(again, "orders")["status"].tolist() == ["已完成"]
+    assert path.read_bytes() == saved  # replaying writes nothing
+    assert forms["customers"].replayed == [3, 4] and forms["customers"].result == 4
+    assert forms["customers"].text.startswith("✔ 已按表单记录重做了 2 次保存：")
+    assert "客户编号 3" in forms["customers"].text and "客户编号 4" in forms["customers"].text
+    assert "订单编号 1" in forms["order"].text and "待审批" in forms["order"].text
+    assert forms["approval"].replayed == [1] and forms["approval"].replay_errors == []
+    assert options(forms["approval"].fields["order_id"]) == [None]  # refreshed after the replay
+    again.close()
+
+
+def test_rerunning_one_cell_on_the_same_database_does_not_redo_the_step(db, tmp_path):
+    path = tmp_path / "e1.forms.json"
+    widgets.use_form_record(db, path)
+    form = widgets.customer_form(db, step="练习2")
+    fill(form, name="六味斋")
+    assert form.submit()
+    rerun = widgets.customer_form(db, step="练习2")  # the student runs only this cell again
+    assert rerun.replayed == [] and "已经做过了" in rerun.text and "Restart Kernel and Run All Cells" in rerun.text
+    fill(rerun, name="中北大学")
+    assert rerun.submit()
+    widgets.use_form_record(db, path)  # running the setup cell again with the same file changes nothing
+    widgets.customer_form(db, step="练习2")
+    assert read_table(db, "customers")["name"].tolist() == ["六味斋", "中北大学"]
+    fresh = crm.connect(":memory:")  # but a new database (Run All) redoes both
+    widgets.use_form_record(fresh, path)
+    assert widgets.customer_form(fresh, step="练习2").replayed == [1, 2]
+    fresh.close()
+
+
+def test_replay_follows_the_cell_order_across_steps(db, tmp_path):
+    path = tmp_path / "e1.forms.json"
+    widgets.use_form_record(db, path)
+    first, second = widgets.customer_form(db, step="A"), widgets.customer_form(db, step="B")
+    for form, name in ((first, "甲"), (second, "乙"), (first, "丙"), (second, "丁")):
+        fill(form, name=name)
+        assert form.submit()
+    assert [e["values"]["name"] for e in widgets.use_form_record(db, path).entries("A")] == ["甲", "丙"]
+
+    in_order = crm.connect(":memory:")
+    widgets.use_form_record(in_order, path)
+    widgets.customer_form(in_order, step="A"), widgets.customer_form(in_order, step="B")
+    names = read_table(in_order, "customers").set_index("customer_id")["name"]
+    assert names.to_dict() == {1: "甲", 2: "丙", 3: "乙", 4: "丁"}  # step by step, each in the order saved
+
+    swapped = crm.connect(":memory:")
+    widgets.use_form_record(swapped, path)
+    widgets.customer_form(swapped, step="B"), widgets.customer_form(swapped, step="A")
+    assert read_table(swapped, "customers")["name"].tolist() == ["乙", "丁", "甲", "丙"]
+
+
+def test_a_failing_replay_entry_is_reported_kept_and_the_others_still_run(db, shop, tmp_path):
+    path = tmp_path / "e1.forms.json"
+    widgets.use_form_record(db, path)
+    form = widgets.contact_form(db, step="联系人")
+    for customer, name in ((shop["mth"], "刘经理"), (shop["sxu"], "张处长")):
+        fill(form, customer_id=customer, name=name)
+        assert form.submit()
+    saved = path.read_bytes()
+    entry = read_record(path)["steps"]["联系人"][0]
+
+    again = crm.connect(":memory:")
+    widgets.use_form_record(again, path)
+    crm.add_customer(again, name="山西大学")  # this time the notebook makes only one customer
+    replayed = widgets.contact_form(again, step="联系人")
+    assert len(replayed.replay_errors) == 1 and replayed.replayed == [1]
+    text = replayed.text
+    assert text.startswith("✘ 第 1 条（") and entry["saved_at"].replace("T", " ") in text
+    assert "name='刘经理'" in text and f"customer_id={shop['mth']}" in text
+    assert f"没有编号为 {shop['mth']} 的客户" in text and "已按表单记录重做了 1 次保存" in text
+    assert "还留在文件" in text and "清空本步记录" in text and "#b42318" in replayed.message.value
+    assert path.read_bytes() == saved
+    assert read_table(again, "contacts")["name"].tolist() == ["张处长"]
+    again.close()
+
+
+def test_a_hand_edited_entry_with_an_unknown_field_is_reported_not_raised(db, tmp_path):
+    path = tmp_path / "e1.forms.json"
+    path.write_text(json.dumps({"format": "crm-lab 表单记录", "version": 1, "steps": {"s": [
+        {"form": "staff_form", "values": {"name": "王经理", "rank": "高级"}, "saved_at": "2026-09-01T10:00:00"},
+        {"form": "staff_form", "values": {"name": "小李", "role": "销售代表"}, "saved_at": "2026-09-01T10:01:00"},
+    ]}}, ensure_ascii=False), encoding="utf-8")
+    widgets.use_form_record(db, path)
+    form = widgets.staff_form(db, step="s")
+    assert "TypeError" in form.text and "rank" in form.text and "员工编号 1" in form.text
+    assert read_table(db, "staff")["name"].tolist() == ["小李"]
+
+
+def test_forget_needs_two_clicks_and_keeps_the_other_steps(db, tmp_path):
+    path = tmp_path / "e1.forms.json"
+    widgets.use_form_record(db, path)
+    keep, drop = widgets.customer_form(db, step="留下"), widgets.customer_form(db, step="清空")
+    for form, name in ((keep, "甲"), (drop, "乙"), (drop, "丙")):
+        fill(form, name=name)
+        assert form.submit()
+    drop.forget_button.click()
+    assert "再点一次" in drop.text and len(read_record(path)["steps"]["清空"]) == 2
+    fill(drop, name="丁")
+    assert drop.submit()  # any other action cancels the pending confirmation
+    drop.forget_button.click()
+    assert len(read_record(path)["steps"]["清空"]) == 3
+    drop.forget_button.click()
+    assert "已清空本步「清空」的 3 条表单记录" in drop.text and "Restart Kernel and Run All Cells" in drop.text
+    assert read_record(path)["steps"] == {"留下": [read_record(path)["steps"]["留下"][0]]}
+    assert read_table(db, "customers")["name"].tolist() == ["甲", "乙", "丙", "丁"]  # the database keeps the rows
+    assert widgets.use_form_record(db, path).forget("没有这一步") == 0
+    with pytest.raises(crm.CRMDataError, match="没有用 step"):
+        widgets.customer_form(db).forget()
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("{这不是 JSON", "读不了"),
+    (b"\xff\xfe\x00garbage", "读不了"),
+    ('{"steps": {}}', "不是 crm-lab 的表单记录"),
+    ('[1, 2]', "不是 crm-lab 的表单记录"),
+    ('{"format": "crm-lab 表单记录", "version": 9, "steps": {}}', "版本是 9"),
+    ('{"format": "crm-lab 表单记录", "version": 1, "steps": {"练习1": [{"form": "customer_form"}]}}', "「练习1」"),
+    ('{"format": "crm-lab 表单记录", "version": 1, "steps": {"练习1": "customer_form"}}', "「练习1」"),
+])
+def test_a_corrupt_record_file_is_refused_and_never_overwritten(db, tmp_path, content, fragment):
+    path = tmp_path / "e1.forms.json"
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    before = path.read_bytes()
+    with pytest.raises(crm.CRMDataError) as caught:
+        widgets.use_form_record(db, path)
+    message = str(caught.value)
+    assert fragment in message and str(path) in message and "改个名字" in message
+    assert path.read_bytes() == before and sorted(tmp_path.iterdir()) == [path]
+
+
+def test_a_record_file_broken_after_binding_stops_forms_and_saves(db, shop, tmp_path):
+    path = tmp_path / "e1.forms.json"
+    widgets.use_form_record(db, path)
+    form = widgets.customer_form(db, step="练习2")
+    path.write_text("坏了", encoding="utf-8")
+    fill(form, name="六味斋")
+    fails_in_form(form, db, "表单记录文件", "读不了")
+    with pytest.raises(crm.CRMDataError, match="读不了"):
+        widgets.contact_form(db, step="练习3")
+    assert path.read_text(encoding="utf-8") == "坏了"
+
+
+def test_a_step_belongs_to_one_kind_of_form(db, shop, tmp_path):
+    path = tmp_path / "e1.forms.json"
+    widgets.use_form_record(db, path)
+    customers = widgets.customer_form(db, step="练习1")
+    fill(customers, name="六味斋")
+    assert customers.submit()
+    saved = path.read_bytes()
+    before = snapshot(db)
+    wrong = widgets.contact_form(db, step="练习1")
+    assert "customer_form" in wrong.text and "contact_form" in wrong.text and "换一个 step" in wrong.text
+    assert wrong.replayed == [] and wrong.text.startswith("✘")
+    assert_unchanged(before, db)
+    fill(wrong, customer_id=shop["sxu"], name="张处长")
+    fails_in_form(wrong, db, "customer_form")
+    assert path.read_bytes() == saved
+    wrong.forget()  # the step is emptied: now the contact form may use it
+    assert wrong.submit() and [e["form"] for e in read_record(path)["steps"]["练习1"]] == ["contact_form"]
+
+
+def test_a_step_needs_a_record_file_and_a_name(db, tmp_path):
+    with pytest.raises(crm.CRMDataError, match=r'widgets\.use_form_record\(db, "实验一\.forms\.json"\)'):
+        widgets.customer_form(db, step="练习2")
+    widgets.use_form_record(db, tmp_path / "e1.forms.json")
+    for bad in ("", "  ", 3):
+        with pytest.raises(crm.CRMDataError, match="step（本步的名字）"):
+            widgets.customer_form(db, step=bad)
+    with pytest.raises(crm.CRMDataError, match="不存在"):
+        widgets.use_form_record(db, tmp_path / "no-such-folder" / "e1.forms.json")
+    with pytest.raises(crm.CRMDataError, match="是一个文件夹"):
+        widgets.use_form_record(db, tmp_path)
+    with pytest.raises(crm.CRMDataError, match="crm.connect"):
+        widgets.use_form_record("crm.db", tmp_path / "e1.forms.json")
+
+
+def test_every_form_function_takes_a_step_and_records_its_own_name(db, shop, tmp_path):
+    widgets.use_form_record(db, tmp_path / "all.forms.json")
+    makers = [name for name in widgets.__all__ if name.endswith("_form")]
+    assert len(makers) == 16
+    for name in makers:
+        form = getattr(widgets, name)(db, step=name)
+        assert form.kind == name and form.step == name
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["甲", "乙", "丙"]),
+                          st.text(alphabet="山西大学美特好六味斋 '\";%_-", min_size=1, max_size=12)),
+                min_size=1, max_size=6))
+def test_replay_rebuilds_the_same_customers_for_any_sequence(saves):
+    """Whatever sequence of saves (steps 甲/乙/丙, any names, some of them invalid), a fresh database replaying the
+    forms in the same cell order ends with the same customers table."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "p.forms.json"
+        first = crm.connect(":memory:")
+        widgets.use_form_record(first, path)
+        forms = {step: widgets.customer_form(first, step=step) for step in ("甲", "乙", "丙")}
+        for step, name in saves:
+            fill(forms[step], name=name)
+            forms[step].submit()
+        second = crm.connect(":memory:")
+        widgets.use_form_record(second, path)
+        replayed = {step: widgets.customer_form(second, step=step) for step in ("甲", "乙", "丙")}
+        expected = read_table(first, "customers")
+        by_step = [n.strip() for step in ("甲", "乙", "丙") for s, n in saves if s == step and n.strip()]
+        assert expected["name"].tolist() == [n.strip() for _, n in saves if n.strip()]
+        assert read_table(second, "customers")["name"].tolist() == by_step  # ids follow the cell order
+        assert all(form.replay_errors == [] for form in replayed.values())
+        first.close()
+        second.close()
