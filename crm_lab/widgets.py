@@ -371,7 +371,8 @@ class Form:
             except Exception as error:  # 记录文件可能被手改过：任何错误都只说明，不让整个笔记本停下
                 reason = str(error) if isinstance(error, CRMDataError) else f"{type(error).__name__}：{error}"
                 self.replay_errors.append(
-                    f"第 {number} 条（{str(entry['saved_at']).replace('T', ' ')} 保存的：{_describe(entry['values'])}）"
+                    f"本步「{self.step}」的第 {number} 条（{str(entry['saved_at']).replace('T', ' ')} 保存的："
+                    f"{_describe(entry['values'])}）"
                     f"重做失败：{reason}")
             else:
                 done.append(f"第 {number} 条：{text}")

@@ -808,7 +808,7 @@ def test_a_failing_replay_entry_is_reported_kept_and_the_others_still_run(db, sh
     replayed = widgets.contact_form(again, step="联系人")
     assert len(replayed.replay_errors) == 1 and replayed.replayed == [1]
     text = replayed.text
-    assert text.startswith("✘ 第 1 条（") and entry["saved_at"].replace("T", " ") in text
+    assert text.startswith("✘ 本步「联系人」的第 1 条（") and entry["saved_at"].replace("T", " ") in text
     assert "name='刘经理'" in text and f"customer_id={shop['mth']}" in text
     assert f"没有编号为 {shop['mth']} 的客户" in text and "已按表单记录重做了 1 次保存" in text
     assert "还留在文件" in text and "清空本步记录" in text and "#b42318" in replayed.message.value
