@@ -224,7 +224,6 @@ class Form:
 
     ``action(values)`` 收到 {参数名: 值}（空的文字框是 None），返回 (成功提示, 结果)；
     它抛出的 ``CRMDataError`` 的说明显示在表单里。``choices`` 是 {参数名: 取选项的函数}，``refresh()`` 用它更新下拉框。
-    ``now_fields`` 是“不填就是现在”的时间框：记录表单时把空的框换成保存那一刻的时间再记下来，重做时时间不变。
 
     用了 ``step`` 的表单（见模块说明“表单记录”）：``step`` 是本步的名字，``record`` 是记录文件，
     ``replayed`` 是创建表单时按记录重做成功的结果，``replay_errors`` 是重做失败的说明，
@@ -237,7 +236,6 @@ class Form:
     action: Callable[[dict], tuple[str, object]]
     button_label: str = "保存"
     choices: dict[str, Callable[[], list]] = field(default_factory=dict)
-    now_fields: tuple[str, ...] = ()
     result: object = None
     kind: str = field(default="", init=False)
     step: str | None = field(default=None, init=False)
@@ -278,9 +276,9 @@ class Form:
                 raise CRMDataError(self._blocked)
             if self.record is not None:
                 self.record.entries(self.step)  # 记录文件坏了就先别写数据库
-                stamp = datetime.now().replace(microsecond=0).strftime("%Y-%m-%d %H:%M:%S")
-                values.update({name: stamp for name in self.now_fields if values.get(name) is None})
-            text, self.result = self.action(dict(values))
+            moment = datetime.now().replace(microsecond=0)
+            with crm.fixed_now(moment):  # 重做时用同一个“现在”，数据库里的时间和这次一模一样
+                text, self.result = self.action(dict(values))
         except CRMDataError as error:
             self.result = None
             self._say(f"✘ {error}", ok=False)
@@ -288,7 +286,7 @@ class Form:
         ok = True
         if self.record is not None:
             try:
-                self.record._add(self.step, self.kind, values)
+                self.record._add(self.step, self.kind, values, moment)
                 applied = _APPLIED[self.db]
                 applied[self.step] = applied.get(self.step, 0) + 1
             except CRMDataError as error:
@@ -367,7 +365,8 @@ class Form:
         done = []
         for number, entry in enumerate(entries, start=first):
             try:
-                text, result = self.action(dict(entry["values"]))
+                with crm.fixed_now(entry["saved_at"]):  # 没填的时间都是当初保存的那一刻，每次重做都一样
+                    text, result = self.action(dict(entry["values"]))
             except Exception as error:  # 记录文件可能被手改过：任何错误都只说明，不让整个笔记本停下
                 reason = str(error) if isinstance(error, CRMDataError) else f"{type(error).__name__}：{error}"
                 self.replay_errors.append(
@@ -457,14 +456,13 @@ class FormRecord:
             self._write(data)
         return count
 
-    def _add(self, step: str, form: str, values: dict) -> None:
+    def _add(self, step: str, form: str, values: dict, saved_at: datetime) -> None:
         data = self._load()
         try:
             plain = json.loads(json.dumps(values, ensure_ascii=False, default=_plain))
         except TypeError as error:
             raise CRMDataError(f"表单的内容没法写进记录文件：{error}。请把这段话告诉老师。") from error
-        saved_at = datetime.now().replace(microsecond=0).isoformat()
-        data["steps"].setdefault(step, []).append({"form": form, "values": plain, "saved_at": saved_at})
+        data["steps"].setdefault(step, []).append({"form": form, "values": plain, "saved_at": saved_at.isoformat()})
         self._write(data)
 
     def _load(self) -> dict:
@@ -597,13 +595,18 @@ def edit_customer_form(db, *, step: str | None = None) -> Form:
     labels = {"name": "客户名称 *", "industry": "行业", "phone": "电话", "email": "电子邮箱", "city": "城市",
               "district": "区县", "address": "地址", "remark": "备注"}
     fields.update({name: _text(labels[name]) for name in _EDITABLE})
+    fields["owner_id"] = _choice("负责员工", _staff(db))
+    fields["consent_marketing"] = w.Checkbox(description="同意接收营销信息", style=_LABEL_STYLE)
 
     def load(change=None):
         customer_id = fields["customer_id"].value
-        row = {} if customer_id is None else crm.find_customers(db).set_index("customer_id").loc[customer_id]
+        row = {} if customer_id is None else crm.read_table(db, "customers").set_index("customer_id").loc[customer_id]
         for name in _EDITABLE:
             value = row.get(name) if customer_id is not None else None
             fields[name].value = "" if value is None or pd.isna(value) else str(value)
+        owner, consent = row.get("owner_id"), row.get("consent_marketing")
+        fields["owner_id"].value = None if owner is None or pd.isna(owner) else int(owner)
+        fields["consent_marketing"].value = consent is not None and not pd.isna(consent) and bool(consent)
 
     def action(values):
         customer_id = values.pop("customer_id")
@@ -614,7 +617,8 @@ def edit_customer_form(db, *, step: str | None = None) -> Form:
 
     fields["customer_id"].observe(load, names="value")
     load()
-    return _recorded(Form("修改客户资料", db, fields, action, choices={"customer_id": lambda: _customers(db)}),
+    return _recorded(Form("修改客户资料", db, fields, action, choices={"customer_id": lambda: _customers(db),
+                                                                   "owner_id": lambda: _staff(db)}),
                      "edit_customer_form", step)
 
 
@@ -722,7 +726,7 @@ def activity_form(db, *, step: str | None = None) -> Form:
 
     fields["customer_id"].observe(customer_changed, names="value")
     customer = fields["customer_id"]
-    return _recorded(Form("记录业务活动", db, fields, action, now_fields=("happened_at",), choices={
+    return _recorded(Form("记录业务活动", db, fields, action, choices={
         "customer_id": lambda: _customers(db), "staff_id": lambda: _staff(db),
         "contact_id": lambda: _contacts(db, customer.value),
         "opportunity_id": lambda: _opportunities(db, -1 if customer.value is None else customer.value)}),
@@ -736,6 +740,7 @@ def ticket_form(db, *, step: str | None = None) -> Form:
         "subject": _text("问题描述 *", "例如 椅子扶手松动"),
         "ticket_type": _choice("工单类型", crm.TICKET_TYPES),
         "channel": _choice("联系渠道", crm.TICKET_CHANNELS),
+        "opened_at": _text("受理时间", "不填是现在；例如 2026-08-23 09:00"),
     }
 
     def action(values):
@@ -758,20 +763,21 @@ def ticket_step_form(db, *, step: str | None = None) -> Form:
         "staff_id": _choice("处理员工", _staff(db)),
         "resolution": _text("处理结果", "解决时填写，例如 已上门更换扶手"),
         "rating": w.IntSlider(description="满意度评分", min=1, max=5, value=5, style=_LABEL_STYLE),
+        "at": _text("时间", "不填是现在；例如 2026-08-23 09:20"),
     }
 
     def action(values):
-        ticket_id, step = values["ticket_id"], values["step"]
+        ticket_id, step, at = values["ticket_id"], values["step"], values["at"]
         if ticket_id is None:
             raise CRMDataError("请先在“工单”下拉框里选一张工单。")
         if step == "分派":
             if values["staff_id"] is None:
                 raise CRMDataError("staff_id（处理员工）：分派工单时必须选一位处理员工。")
-            crm.assign_ticket(db, ticket_id, staff_id=values["staff_id"])
+            crm.assign_ticket(db, ticket_id, staff_id=values["staff_id"], at=at)
         elif step == "解决":
-            crm.resolve_ticket(db, ticket_id, resolution=values["resolution"])
+            crm.resolve_ticket(db, ticket_id, resolution=values["resolution"], at=at)
         else:
-            crm.rate_ticket(db, ticket_id, rating=values["rating"])
+            crm.rate_ticket(db, ticket_id, rating=values["rating"], at=at)
         status = crm.read_table(db, "tickets").set_index("ticket_id").loc[ticket_id, "status"]
         return f"工单 {ticket_id} 已{step}，现在的状态：{status}。", ticket_id
 
@@ -884,11 +890,11 @@ def product_form(db, *, step: str | None = None) -> Form:
 
 
 class OrderLines(w.VBox):
-    """订单表单里的明细行：每行一个产品下拉框、数量和折扣率。
+    """订单表单里的明细行：每行一个产品下拉框、数量、折扣率和单价（不填按产品表的价格）。
 
     ``value`` 是选了产品的那些行：[{"product_id": 1, "quantity": 2, "discount": 0.2}, ...]（空着的数量、
-    折扣率不写进去，交给 ``crm.add_order`` 用默认值：折扣率 0）；给 ``value`` 赋这样的列表就把它填进各行。
-    ``rows`` 是各行的输入框 {"product_id": 下拉框, "quantity": 文字框, "discount": 文字框}。
+    折扣率、单价不写进去，交给 ``crm.add_order`` 用默认值：折扣率 0，单价按产品表）；给 ``value`` 赋这样的列表
+    就把它填进各行。``rows`` 是各行的输入框 {"product_id": 下拉框, "quantity"、"discount"、"unit_price": 文字框}。
     """
 
     def __init__(self, products: list, count: int):
@@ -899,6 +905,8 @@ class OrderLines(w.VBox):
                                layout={"width": "9em"}),
             "discount": w.Text(description="折扣率", placeholder="0.2=八折", style={"description_width": "4em"},
                                layout={"width": "12em"}),
+            "unit_price": w.Text(description="单价", placeholder="不填按产品价", style={"description_width": "3em"},
+                                 layout={"width": "12em"}),
         } for n in range(1, count + 1)]
         super().__init__([w.HBox(list(row.values())) for row in self.rows])
 
@@ -909,7 +917,8 @@ class OrderLines(w.VBox):
             if row["product_id"].value is None:
                 continue
             line = {"product_id": row["product_id"].value, "quantity": _number(row["quantity"].value.strip() or None),
-                    "discount": _number(row["discount"].value.strip() or None)}
+                    "discount": _number(row["discount"].value.strip() or None),
+                    "unit_price": _number(row["unit_price"].value.strip() or None)}
             lines.append({key: value for key, value in line.items() if value is not None})
         return lines
 
@@ -923,6 +932,7 @@ class OrderLines(w.VBox):
             row["product_id"].value = line.get("product_id")
             row["quantity"].value = str(line.get("quantity", "1" if not line else ""))
             row["discount"].value = "" if line.get("discount") is None else str(line["discount"])
+            row["unit_price"].value = "" if line.get("unit_price") is None else str(line["unit_price"])
 
     def set_products(self, products: list) -> None:
         for row in self.rows:
@@ -973,7 +983,7 @@ def order_form(db, *, lines: int = 3, step: str | None = None) -> Form:
                      "要销售经理或管理员在“审批折扣”表单里审批。")
         return text, order_id
 
-    return _recorded(Form("录入订单", db, fields, action, now_fields=("order_time",), choices={
+    return _recorded(Form("录入订单", db, fields, action, choices={
         "customer_id": lambda: _customers(db), "staff_id": lambda: _staff(db), "campaign_id": lambda: _campaigns(db),
         "lines": lambda: _products(db)}), "order_form", step)
 
@@ -1043,7 +1053,7 @@ def response_form(db, *, step: str | None = None) -> Form:
         return (f"已记录客户 {values['customer_id']} 对营销活动 {values['campaign_id']} 的回应：{values['response']}，"
                 f"回应编号 {new_id}。"), new_id
 
-    return _recorded(Form("记录营销回应", db, fields, action, now_fields=("responded_at",), choices={
+    return _recorded(Form("记录营销回应", db, fields, action, choices={
         "campaign_id": lambda: _campaigns(db), "customer_id": lambda: _customers(db)}), "response_form", step)
 
 

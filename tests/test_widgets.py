@@ -6,6 +6,7 @@ import base64
 import html
 import json
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -674,7 +675,8 @@ def student_run(database, path):
     """One run of a lab notebook: worked example by code (no step), then the students' step forms.
     On the first run the forms are filled and saved; on later runs they are only created (and replay)."""
     widgets.use_form_record(database, path)
-    build_shop(database)
+    with crm.fixed_now("2026-08-01 08:00"):  # the worked example's own rows: the same time on every run
+        build_shop(database)
     first_run = not path.exists()
     forms = {}
     forms["company"] = widgets.company_form(database, step="练习1 公司")
@@ -717,7 +719,8 @@ def test_submit_records_the_values_in_the_file(db, tmp_path):
     order = record.entries("练习3 订单")[0]
     assert order["values"]["lines"] == [{"product_id": 1, "quantity": 6, "discount": 0.2}]
     stored_time = read_table(db, "orders")["order_time"].iloc[0]
-    assert pd.Timestamp(order["values"]["order_time"]) == stored_time  # the moment of saving, not "empty"
+    assert order["values"]["order_time"] is None  # left empty: crm stamped the moment of saving, kept as saved_at
+    assert datetime.fromisoformat(order["saved_at"]) == stored_time
     assert abs(datetime.fromisoformat(order["saved_at"]) - datetime.now()).total_seconds() < 600
     assert "六味斋" in path.read_text(encoding="utf-8")  # UTF-8, not \\u escapes
     assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # the temporary file was renamed away
@@ -738,9 +741,10 @@ def test_a_new_database_with_the_same_forms_gets_the_same_rows_and_ids(db, tmp_p
     path = tmp_path / "实验二.forms.json"
     student_run(db, path)
     saved = path.read_bytes()
+    time.sleep(1.1)  # the replay runs in a later second: every time crm stamps must still be the original one
     again = crm.connect(":memory:" if second == "memory" else tmp_path / "again.db")
     forms = student_run(again, path)
-    assert_same_tables(again, db, ignore=["decided_at"])  # approve_discount stamps the time it runs
+    assert_same_tables(again, db)
     assert read_table(again, "orders")["status"].tolist() == ["已完成"]
     assert path.read_bytes() == saved  # replaying writes nothing
     assert forms["customers"].replayed == [3, 4] and forms["customers"].result == 4
@@ -951,3 +955,48 @@ def test_replay_rebuilds_the_same_customers_for_any_sequence(saves):
         assert all(form.replay_errors == [] for form in replayed.values())
         first.close()
         second.close()
+
+
+def test_edit_form_changes_the_owner_and_the_marketing_consent(db, shop):
+    form = widgets.edit_customer_form(db)
+    form.fields["customer_id"].value = shop["mth"]
+    assert form.fields["owner_id"].value is None and form.fields["consent_marketing"].value is False
+    fill(form, owner_id=shop["rep"], consent_marketing=True, address="小店区体育路 100 号")
+    assert form.submit() is True
+    row = read_table(db, "customers").set_index("customer_id").loc[shop["mth"]]
+    assert (row["owner_id"], bool(row["consent_marketing"])) == (shop["rep"], True)
+    assert row["address"] == "小店区体育路 100 号"
+    form.fields["customer_id"].value = shop["sxu"]  # another customer: the boxes show his values
+    assert form.fields["owner_id"].value is None and form.fields["consent_marketing"].value is False
+    form.fields["customer_id"].value = shop["mth"]
+    assert form.fields["owner_id"].value == shop["rep"] and form.fields["consent_marketing"].value is True
+
+
+def test_ticket_forms_take_the_times_written_in_them(db, shop):
+    opened = widgets.ticket_form(db)
+    fill(opened, customer_id=shop["sxu"], subject="送货晚了两天", ticket_type="投诉", opened_at="2026-08-23 09:00")
+    assert opened.submit() is True
+    step = widgets.ticket_step_form(db)
+    for action, extra, at in (("分派", {"staff_id": shop["service"]}, "2026-08-23 09:20"),
+                              ("解决", {"resolution": "补发"}, "2026-08-23 16:30"), ("评价", {"rating": 4}, "")):
+        fill(step, ticket_id=opened.result, step=action, at=at, **extra)
+        assert step.submit() is True, step.text
+    row = read_table(db, "tickets").iloc[0]
+    assert (row["opened_at"], row["assigned_at"], row["resolved_at"]) == (
+        pd.Timestamp("2026-08-23 09:00"), pd.Timestamp("2026-08-23 09:20"), pd.Timestamp("2026-08-23 16:30"))
+    assert row["rated_at"] > pd.Timestamp("2026-08-23 16:30")  # empty: the time of saving
+    fill(step, ticket_id=None)
+    fill(opened, opened_at="23/08 九点")
+    fails_in_form(opened, db, "opened_at")
+
+
+def test_order_lines_take_an_optional_unit_price(db, shop):
+    form = widgets.order_form(db)
+    fill(form, customer_id=shop["sxu"])
+    form.fields["lines"].value = [{"product_id": shop["chair"], "quantity": 2, "unit_price": 450},
+                                  {"product_id": shop["chair"], "quantity": 1}]
+    assert form.fields["lines"].value[0]["unit_price"] == 450 and "unit_price" not in form.fields["lines"].value[1]
+    assert form.submit() is True
+    lines = read_table(db, "order_lines")
+    assert lines["unit_price"].tolist() == [450, 500]  # an empty price is the product's price
+    assert read_table(db, "orders")["amount"].iloc[0] == 1400
