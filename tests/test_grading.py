@@ -2,10 +2,13 @@
 
 Every assignment: the blank student version scores 0 and the solution full marks. m0 also carries the tampering
 cases (deleted/edited test, crash, endless loop); p3 the plausible wrong SQL answers, which must lose only their
-exercise and show the Chinese hint of the visible test.
+exercise and show the Chinese hint of the visible test. e1 and e2 carry a student who did only the form steps,
+in the forms: the blank notebook is handed in with the form record its forms wrote, and exactly the form
+exercises score.
 """
 
 import copy
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -30,7 +33,7 @@ def replace_answer(notebook, grade_id, source):
     return notebook
 
 
-def m0_submissions(solution):
+def m0_submissions(solution, blank, workdir):
     deleted = replace_answer(solution, "ex3_member_price", "def member_price(price, level):\n    return price")
     del deleted.cells[answer_index(deleted, "ex3_member_price_test")]
 
@@ -47,7 +50,7 @@ def m0_submissions(solution):
     }
 
 
-def p3_submissions(solution):
+def p3_submissions(solution, blank, workdir):
     def wrong_sql(grade_id, variable, query):
         return replace_answer(solution, grade_id, f"{variable} = '''\n{query}\n'''")
 
@@ -68,12 +71,110 @@ def p3_submissions(solution):
     }
 
 
+# What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
+# fields written as Python source so they can use the notebook's own variables (ids looked up by name).
+E1_FORMS = [
+    ("练习1 公司", '{"name": "汾水办公家具有限公司", "address": "太原市万柏林区和平南路 88 号", '
+                '"phone": "0351-6000000", "main_products": "办公家具", "discount_threshold": "0.15"}'),
+    ("练习1 员工", '{"name": "王经理", "role": "销售经理"}'),
+    ("练习2", '{"name": "山西大学", "kind": "企业", "industry": "教育", "phone": "0351-7010000", '
+            '"email": "xb@sxu.edu.cn", "city": "太原", "address": "小店区坞城路 92 号"}'),
+    ("练习2", '{"name": "山西美特好连锁超市股份有限公司", "kind": "企业", "industry": "零售", "phone": "0351-7777000", '
+            '"email": "service@meitehao.example", "city": "太原", "address": "杏花岭区府西街 69 号"}'),
+    ("练习2", '{"name": "山西六味斋实业有限公司", "kind": "企业", "industry": "餐饮", "phone": "0351-4040100", '
+            '"email": "kf@liuweizhai.example", "city": "太原", "address": "迎泽区柳巷 128 号"}'),
+    ("练习2", '{"name": "太原市供水集团有限公司", "kind": "企业", "industry": "公用事业", "phone": "0351-4166000", '
+            '"email": "gs@tysw.example", "city": "太原", "address": "杏花岭区东华门 1 号"}'),
+    ("练习4", '{"customer_id": customer_ids["山西大学"], "name": "赵副校长", "title": "副校长", "role": "决策者"}'),
+    ("练习4", '{"customer_id": customer_ids["山西大学"], "name": "孙主任", "title": "办公室主任", "role": "使用者"}'),
+    ("练习4", '{"customer_id": customer_ids["山西大学"], "name": "周科长", "title": "采购科长", "role": "采购者"}'),
+    ("练习5", '{"customer_id": customer_ids["美特好"], "address": "太原市小店区体育路 100 号", "owner_id": rep_id, '
+            '"consent_marketing": True}'),
+]
+_TEA = '[{"product_id": product_id_of("无糖茶饮"), "quantity": "300", "discount": "%s"}]'
+_PENDING = 'int(read_table(db, "orders").query("status == \'待审批\'")["order_id"].max())'
+_TEACHERS_DAY = 'int(read_table(db, "campaigns").query("name == \'教师节礼品团购\'")["campaign_id"].iloc[0])'
+_SCHOOL = 'int(targets.query("industry == \'中小学\'").sort_values("customer_id")["customer_id"].iloc[%d])'
+_COMPLAINT = 'int(read_table(db, "tickets")["ticket_id"].max())'
+E2_FORMS = [
+    ("练习1 订单", '{"customer_id": hongyun, "staff_id": staff_ids["梁振宇"], "order_time": "2026-08-21 11:00", '
+                f'"lines": {_TEA % "0.25"}}}'),
+    ("练习1 审批", f'{{"order_id": {_PENDING}, "approver_id": manager_id, "approve": False, "comment": "折扣过大"}}'),
+    ("练习1 订单", '{"customer_id": hongyun, "staff_id": staff_ids["梁振宇"], "order_time": "2026-08-21 14:00", '
+                f'"lines": {_TEA % "0.1"}}}'),
+    ("练习2 机会", '{"customer_id": hongyun, "title": "门店饮料年度供应", "amount": 120000, '
+                '"owner_id": staff_ids["梁振宇"]}'),
+    *[("练习2 推进", f'{{"opportunity_id": int(read_table(db, "opportunities")["opportunity_id"].max()), '
+                  f'"to_stage": "{stage}", "staff_id": staff_ids["梁振宇"]}}')
+      for stage in ("需求确认", "方案报价", "赢单")],
+    ("练习4 活动", '{"name": "教师节礼品团购", "channel": "电话", "cost": "1500", "targeted": str(len(targets))}'),
+    *[("练习4 回应", f'{{"campaign_id": {_TEACHERS_DAY}, "customer_id": {_SCHOOL % n}, "response": "{answer}"}}')
+      for n, answer in ((0, "已购买"), (1, "已购买"), (2, "不感兴趣"))],
+    *[("练习4 订单", f'{{"customer_id": {_SCHOOL % n}, "campaign_id": {_TEACHERS_DAY}, '
+                  '"order_time": "2026-08-30 10:00", '
+                  '"lines": [{"product_id": product_id_of("团购·节日礼品"), "quantity": "1", "unit_price": "1200"}]}')
+      for n in (0, 1)],
+    ("练习5 受理", '{"customer_id": hongyun, "subject": "饮料送货晚了两天", "ticket_type": "投诉", "channel": "电话", '
+                '"opened_at": "2026-08-23 09:00"}'),
+    ("练习5 处理", f'{{"ticket_id": {_COMPLAINT}, "step": "分派", "staff_id": service_id, "at": "2026-08-23 09:20"}}'),
+    ("练习5 处理", f'{{"ticket_id": {_COMPLAINT}, "step": "解决", "resolution": "补发并赠送一箱饮料", '
+                '"at": "2026-08-23 16:30"}'),
+    ("练习5 处理", f'{{"ticket_id": {_COMPLAINT}, "step": "评价", "rating": 4}}'),
+]
+
+
+def forms_student(saves, form_tests, code_tests):
+    """A student who clicks through every recorded form (`saves`) and writes no code: their blank notebook is run
+    once with the forms filled and saved (a cell after each form does what the student's clicks do), then the
+    blank notebook is handed in with the form record those saves wrote. Only `form_tests` may score."""
+    def submissions(solution, blank, workdir):
+        import nbformat
+        from nbclient import NotebookClient
+
+        steps = list(dict.fromkeys(step for step, _ in saves))
+        pending = list(saves)
+        run = copy.deepcopy(blank)
+        cells = []
+        for cell in run.cells:
+            cells.append(cell)
+            step = next((s for s in steps if f'step="{s}")' in cell.source), None)
+            if cell.cell_type != "code" or step is None:
+                continue
+            # the saves of this step and of earlier steps the student comes back to, up to the next form
+            todo = []
+            while pending and pending[0][0] in steps[: steps.index(step) + 1]:
+                todo.append(pending.pop(0))
+            source = [f"_forms = globals().setdefault('_forms', {{}})\n_forms[{step!r}] = _"]
+            for save_step, fields in todo:
+                source.append(f"_form = _forms[{save_step!r}]\nfor _name, _value in ({fields}).items():\n"
+                              "    _form.fields[_name].value = _value\nassert _form.submit(), _form.text")
+            cells.append(nbformat.v4.new_code_cell("\n".join(source)))
+        assert not pending, f"no form for {pending}"
+        run.cells = cells
+        workdir.mkdir(parents=True)
+        NotebookClient(run, timeout=120, kernel_name="python3", allow_errors=True,
+                       resources={"metadata": {"path": str(workdir)}}).execute()
+        fills = [c for c in run.cells if c.source.startswith("_forms = ")]
+        errors = [o for c in fills for o in c.outputs if o.output_type == "error"]
+        assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
+        records = sorted(workdir.glob("*.forms.json"))
+        assert len(records) == 1, records
+        return {"forms_only": (blank, set(code_tests), None, {records[0].name: records[0].read_bytes()})}
+    return submissions
+
+
 # assignment → (its submissions beyond blank and solution, the manually graded cells)
 ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
-    "e1_accounts_contacts": (lambda solution: {}, {"e1_report"}),
-    "e2_business_activities": (lambda solution: {}, {"e2_report"}),
+    "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
+                                                      "e1_ex4_contacts_test", "e1_ex5_edit_test"},
+                                           {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
+                                            "e1_ex7_no_decider_test"}), {"e1_report"}),
+    "e2_business_activities": (forms_student(E2_FORMS, {"e2_ex1_approval_test", "e2_ex2_stages_test",
+                                                        "e2_ex4_campaign_test", "e2_ex5_ticket_test"},
+                                             {"e2_ex3_pipeline_test", "e2_ex6_group_share_test",
+                                              "e2_ex7_ticket_times_test"}), {"e2_report"}),
 }
 
 
@@ -86,13 +187,18 @@ def graded(request, tmp_path_factory):
     solution = nbformat.read(root / "solutions" / assignment / notebook_name, as_version=4)
     blank = nbformat.read(released, as_version=4)
     make_submissions, manual = ASSIGNMENTS[assignment]
-    cases = {"blank": (blank, set()), "solution": (solution, None), **make_submissions(solution)}
+    work = tmp_path_factory.mktemp("work") / "run"
+    cases = {"blank": (blank, set()), "solution": (solution, None), **make_submissions(solution, blank, work)}
+    shutil.rmtree(work, ignore_errors=True)
     expected = {}
-    for student, (notebook, failing, *hint) in cases.items():
+    for student, (notebook, failing, *extra) in cases.items():
+        hint, files = (extra + [None, {}])[:2]
         folder = root / "submitted" / student / assignment
         folder.mkdir(parents=True)
         nbformat.write(notebook, folder / notebook_name)
-        expected[student] = (failing, hint[0] if hint else None)
+        for name, content in files.items():
+            (folder / name).write_bytes(content)
+        expected[student] = (failing, hint)
     course.autograde(root, assignment, f"--Execute.timeout={TEST_TIMEOUT}")
     points = {m["grade_id"]: m["points"] for c in solution.cells
               if (m := c.metadata.get("nbgrader", {})).get("grade")}
