@@ -1480,7 +1480,7 @@ def _copy_to_sqlite(db: CRMDatabase, target: Path) -> None:
     try:
         with db.engine.connect() as source:
             source.execution_options(isolation_level="REPEATABLE READ")
-            with source.begin(), _writing(copy, f"备份到 {target}") as conn:
+            with source.begin(), _writing(copy, "备份") as conn:
                 conn.execute(schema_info.delete())
                 for table in metadata.sorted_tables:
                     _copy_table(source, conn, table)
