@@ -9,8 +9,8 @@
   业务活动：``log_activity``；营销活动：``add_campaign``、``record_response``；
 - 订单和审批：``add_order``（折扣超过公司设定的上限时生成待审批记录）、``approve_discount``；
 - 客户服务：``open_ticket`` → ``assign_ticket`` → ``resolve_ticket`` → ``rate_ticket``；
-- 维护：``backup``、``restore``、``export``、``import_course_data``（商城和 B2B 的课程数据）、``read_table``、
-  ``query``；
+- 维护：``backup``、``restore``（任何数据库的备份都是一个 SQLite 文件，可以在 SQLite 和 PostgreSQL 之间互相恢复）、
+  ``export``、``import_course_data``（商城和 B2B 的课程数据）、``read_table``、``query``；
 - 分析决策：``pipeline_report``、``sales_report``、``campaign_report``、``ticket_report``、``customer_360``。
 
 统一约定
@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import contextvars
 import numbers
+import os
 import re
 import sqlite3
+import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -1414,11 +1416,22 @@ def query(db: CRMDatabase, sql: str, **params) -> pd.DataFrame:
     return frame
 
 
-def backup(db: CRMDatabase, path) -> Path:
-    """把 SQLite 数据库完整备份到文件 ``path``（用 SQLite 自己的在线备份，数据库正在使用也可以）。返回备份文件路径。
+_COPY_BATCH = 5_000  # 复制表时每批读写的行数：内存里最多同时放这么多行
 
-    备份文件本身就是一个迷你 CRM 数据库，可以用 ``connect(path)`` 打开，或用 ``restore`` 恢复回来。
-    PostgreSQL 数据库请用它自己的 ``pg_dump`` 备份。
+
+def backup(db: CRMDatabase, path) -> Path:
+    """把整个迷你 CRM 数据库备份到文件 ``path``，返回备份文件的路径。数据库正在使用时也可以备份。
+
+    不管数据库是 SQLite 文件还是 PostgreSQL 等服务器上的数据库，**备份文件都是一个 SQLite 数据库文件**，
+    表结构和版本号与迷你 CRM 完全相同：可以用 ``connect(备份文件)`` 直接打开查看，也可以用 ``restore``
+    恢复到任何一个迷你 CRM 数据库（SQLite 或 PostgreSQL）里。
+
+    - SQLite 数据库用 SQLite 自己的在线备份整体复制；
+    - 其他数据库在一个只读事务里按外键顺序逐表、分批复制，所以备份是同一时刻的完整快照，备份期间别人写入的数据
+      要么全在、要么全不在。
+
+    ``path`` 已经存在时报错，绝不覆盖（旧的备份和别的文件都不会被改动），请换一个文件名，例如加上日期。
+    备份先写到同一文件夹里的临时文件，完整写好后才改成 ``path``：备份中途出错或被打断，不会留下半个备份。
 
     >>> import tempfile
     >>> db = connect(":memory:")
@@ -1430,27 +1443,129 @@ def backup(db: CRMDatabase, path) -> Path:
     >>> names
     ['山西大学']
     """
-    _require_sqlite(db, "backup", "pg_dump")
-    target = Path(path).expanduser().resolve()
-    if not target.parent.exists():
-        _fail(f"文件夹 {target.parent} 不存在，请先建好它或换一个备份路径。")
-    if target.exists():
-        _fail(f"备份文件 {target} 已经存在。为了不覆盖旧的备份，请换一个文件名（例如加上日期）。")
-    raw = db.engine.raw_connection()
+    _require_database(db)
+    target = _backup_target(path)
     try:
-        with sqlite3.connect(target) as copy:
-            raw.driver_connection.backup(copy)
-        copy.close()
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise CRMDataError(f"无法在文件夹 {target.parent} 里写文件（{exc.strerror}）。"
+                           "请换一个自己有写权限的文件夹（例如课程文件夹），并检查磁盘空间。") from exc
+    os.close(handle)
+    partial = Path(name)
+    try:
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_backup(db, partial)
+        else:
+            _copy_to_sqlite(db, partial)
+        if target.exists():  # 备份期间有人在这里放了文件：仍然不覆盖
+            _fail(f"备份文件 {target} 在备份期间被别的程序建立了。为了不覆盖它，这次备份没有保存，请换一个文件名。")
+        partial.rename(target)
     except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
         raise CRMDataError(f"备份到 {target} 失败：{exc}。请检查磁盘空间和文件夹的写权限。") from exc
     finally:
-        raw.close()
+        partial.unlink(missing_ok=True)
     return target
 
 
+def _require_database(db) -> None:
+    if not isinstance(db, CRMDatabase):
+        _fail(f"第一个参数应该是 connect() 返回的数据库，收到的是 {type(db).__name__}。"
+              "请先运行 db = connect('crm.db')。")
+
+
+def _backup_target(path) -> Path:
+    target = Path(path).expanduser().resolve()
+    if target.is_dir():
+        _fail(f"{target} 是一个文件夹。请写备份文件的名字，例如 {target / 'crm-备份.db'}。")
+    if not target.parent.is_dir():
+        _fail(f"文件夹 {target.parent} 不存在，请先建好它或换一个备份路径。")
+    if target.exists():
+        if _backup_problem(target) is None:
+            _fail(f"备份文件 {target} 已经存在。为了不覆盖旧的备份，请换一个文件名（例如加上日期）。")
+        _fail(f"文件 {target} 已经存在，而且它不是当前版本的迷你 CRM 备份。backup 不会覆盖任何已有的文件，"
+              "请换一个新的文件名（例如 crm-备份-日期.db）。")
+    return target
+
+
+def _sqlite_backup(db: CRMDatabase, target: Path) -> None:
+    raw = db.engine.raw_connection()
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        raw.close()
+
+
+def _copy_to_sqlite(db: CRMDatabase, target: Path) -> None:
+    """把任何后端的数据库复制到新的 SQLite 文件：源端是一个可重复读的事务（同一时刻的快照）。"""
+    copy = connect(target)
+    try:
+        with db.engine.connect() as source:
+            source.execution_options(isolation_level="REPEATABLE READ")
+            with source.begin(), _writing(copy, "备份") as conn:
+                conn.execute(schema_info.delete())
+                for table in metadata.sorted_tables:
+                    _copy_table(source, conn, table)
+    finally:
+        copy.close()
+
+
+def _copy_table(source, target, table: sa.Table) -> None:
+    """按主键顺序分批把 ``table`` 的所有行从连接 ``source`` 写到连接 ``target``（值经 SQLAlchemy 的类型转换）。"""
+    result = source.execute(sa.select(table).order_by(*table.primary_key.columns),
+                            execution_options={"yield_per": _COPY_BATCH})
+    for rows in result.partitions():
+        target.execute(table.insert(), [row._asdict() for row in rows])
+
+
+def _backup_problem(source: Path) -> str | None:
+    """``source`` 能不能作为迷你 CRM 的备份恢复：能时返回 None，不能时返回中文说明（是什么问题、怎么办）。"""
+    if not source.exists():
+        return f"找不到备份文件 {source}。请检查文件夹和文件名（backup() 返回的就是备份文件的完整路径）。"
+    if source.is_dir():
+        return f"{source} 是一个文件夹，不是备份文件。请写 backup() 生成的备份文件的路径。"
+    with source.open("rb") as file:
+        header = file.read(16)
+    if header != b"SQLite format 3\x00":
+        return (f"{source} 不是 SQLite 数据库文件，不是迷你 CRM 的备份（备份都是 backup() 生成的 SQLite 文件；"
+                "export 导出的 CSV/Excel 文件不能用来恢复）。请选择 backup() 生成的文件。")
+    engine = sa.create_engine(f"sqlite:///file:{source.as_posix()}?mode=ro&uri=true")
+    try:
+        with engine.connect() as conn:
+            existing = set(sa.inspect(conn).get_table_names())
+            missing = [name for name in TABLES if name not in existing]
+            if missing:
+                return (f"{source} 是 SQLite 数据库，但不是迷你 CRM 的备份：缺少表 {', '.join(missing)}。"
+                        "请选择 backup() 生成的文件。")
+            version = conn.execute(sa.select(schema_info.c.value)
+                                   .where(schema_info.c.key == "schema_version")).scalar_one_or_none()
+    except sa.exc.DBAPIError as exc:
+        return f"备份文件 {source} 读不出来（{_driver_message(exc)}），文件可能损坏了。请换一个备份文件。"
+    finally:
+        engine.dispose()
+    if version is None or not version.isdigit():
+        return f"备份文件 {source} 的 schema_info 表里没有有效的版本号，文件可能被手工改坏了。请换一个备份文件。"
+    if int(version) < SCHEMA_VERSION:
+        return (f"备份文件 {source} 是旧版 crm_lab 做的（表结构版本 {version}），现在的 crm_lab 需要版本 "
+                f"{SCHEMA_VERSION}。请用做备份时的 crm_lab 版本打开它，用 export 把各表导出后再导入；"
+                "或向老师要新版的备份。")
+    if int(version) > SCHEMA_VERSION:
+        return (f"备份文件 {source} 是更新版本的 crm_lab 做的（表结构版本 {version}），现在的 crm_lab 只认识版本 "
+                f"{SCHEMA_VERSION}。请升级 crm_lab（在课件文件夹里运行 make lab，或 pip install -U crm-lab）后再恢复。")
+    return None
+
+
 def restore(db: CRMDatabase, path) -> None:
-    """用备份文件 ``path`` 的内容替换当前 SQLite 数据库的全部内容（先检查备份文件是不是有效的迷你 CRM 数据库）。
+    """用备份文件 ``path`` 的内容替换数据库 ``db`` 的全部内容（SQLite 和 PostgreSQL 都可以）。
+
+    ``path`` 是 ``backup`` 生成的 SQLite 文件，来自哪种数据库都行：PostgreSQL 的备份可以恢复到 SQLite 文件里，
+    反过来也可以。恢复前先检查文件：存在、是 SQLite 数据库、是迷你 CRM 的备份、表结构版本相同，有问题就报错，
+    数据库不动。然后在**一个事务**里：按外键的反向顺序删掉所有表的所有行，再按外键顺序分批写入备份里的所有行
+    （编号保持不变）；PostgreSQL 上还会把每张表的自动编号调到现有最大编号之后，之后新增的记录接着编号。
+    任何一步出错（例如备份文件被手工改过、数据违反约束），整个事务撤销，数据库和恢复前完全一样。
 
     >>> import tempfile
     >>> db = connect(":memory:")
@@ -1461,28 +1576,50 @@ def restore(db: CRMDatabase, path) -> None:
     ...     restore(db, saved)
     >>> read_table(db, "customers")["name"].tolist()
     ['山西大学']
+    >>> add_customer(db, name="中北大学")
+    2
     """
-    _require_sqlite(db, "restore", "pg_restore")
+    _require_database(db)
     source = Path(path).expanduser().resolve()
-    if not source.is_file():
-        _fail(f"找不到备份文件 {source}。")
-    connect(source, read_only=True).close()  # 版本不对或不是迷你 CRM 数据库时，这里就报错
-    raw = db.engine.raw_connection()
+    problem = _backup_problem(source)
+    if problem is not None:
+        _fail(problem)
+    if db.engine.dialect.name == "sqlite" and db.engine.url.database not in (None, "", ":memory:"):
+        current = Path(db.engine.url.database.removeprefix("file:")).resolve()
+        if current == source:
+            _fail(f"备份文件 {source} 就是当前打开的数据库本身，不能用它恢复自己。请选择 backup() 生成的另一个文件。")
+    origin = connect(source, read_only=True)
     try:
-        with sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True) as origin:
-            origin.backup(raw.driver_connection)
-        origin.close()
-    except sqlite3.Error as exc:
-        raise CRMDataError(f"从 {source} 恢复失败：{exc}。{_how_to_fix(sa.exc.DBAPIError(None, None, exc))}") from exc
+        with origin.engine.connect() as reading, _writing(db, f"从 {source} 恢复") as conn:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+            for table in metadata.sorted_tables:
+                try:
+                    _copy_table(reading, conn, table)
+                except sa.exc.IntegrityError as exc:
+                    raise CRMDataError(
+                        f"备份文件 {source} 的表 {table.name} 里的数据违反了数据库的约束（{_driver_message(exc)}），"
+                        "文件可能被手工改过。请换一个备份文件（例如更早的一个）。数据库保持原样，什么都没有改。"
+                    ) from exc
+                except (ValueError, TypeError) as exc:
+                    raise CRMDataError(
+                        f"备份文件 {source} 的表 {table.name} 里有读不出来的值（{exc}），文件可能被手工改过。"
+                        "请换一个备份文件（例如更早的一个）。数据库保持原样，什么都没有改。"
+                    ) from exc
+            if conn.dialect.name == "postgresql":
+                _reset_sequences(conn)
     finally:
-        raw.close()
+        origin.close()
 
 
-def _require_sqlite(db: CRMDatabase, action: str, tool: str) -> None:
-    if not isinstance(db, CRMDatabase):
-        _fail(f"第一个参数应该是 connect() 返回的数据库，收到的是 {type(db).__name__}。")
-    if db.engine.dialect.name != "sqlite":
-        _fail(f"{action} 只用于 SQLite 数据库；{db.engine.dialect.name} 数据库请用它自己的工具（{tool}）。")
+def _reset_sequences(conn) -> None:
+    """PostgreSQL：把每张表自动编号的序列调到 max(编号) + 1，恢复后新增的记录不会和恢复的编号冲突。"""
+    for table in metadata.sorted_tables:
+        column = table.autoincrement_column
+        if column is None:
+            continue
+        sequence = sa.func.pg_get_serial_sequence(table.name, column.name)
+        conn.execute(sa.select(sa.func.setval(sequence, sa.func.coalesce(sa.func.max(column), 0) + 1, False)))
 
 
 def export(db: CRMDatabase, table: str, path) -> Path:

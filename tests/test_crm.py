@@ -564,11 +564,247 @@ def test_backup_and_restore_give_the_same_data(tmp_path):
     raises(lambda: restore(connect(":memory:"), tmp_path / "nope.db"), "找不到备份文件")
 
 
-def test_backup_is_sqlite_only(url, db):
-    if "://" in url:
-        raises(lambda: backup(db, Path(tempfile.gettempdir()) / "never.db"), "只用于 SQLite", "pg_dump")
-    else:
-        assert backup(db, Path(url).with_name("b.db")).exists()
+def course_subset() -> dict[str, pd.DataFrame]:
+    """A few customers of each course dataset with everything they reference (fast to import on both backends)."""
+    shop = {name: load_dataset(name) for name in
+            ("shop_customers", "shop_products", "shop_orders", "shop_order_lines", "shop_tickets")}
+    people = shop["shop_customers"].head(20)
+    orders = shop["shop_orders"][shop["shop_orders"]["customer_id"].isin(people["customer_id"])].head(30).copy()
+    orders.loc[orders.index[0], "order_time"] += pd.Timedelta(microseconds=123456)  # sub-second precision survives
+    lines = shop["shop_order_lines"][shop["shop_order_lines"]["order_id"].isin(orders["order_id"])]
+    tickets = shop["shop_tickets"]
+    tickets = tickets[tickets["customer_id"].isin(people["customer_id"])
+                      & (tickets["order_id"].isin(orders["order_id"]) | tickets["order_id"].isna())]
+    b2b = {name: load_dataset(name) for name in
+           ("b2b_accounts", "b2b_contacts", "b2b_opportunities", "b2b_activities", "b2b_orders")}
+    accounts = b2b["b2b_accounts"].head(4)
+
+    def mine(frame):
+        return frame[frame["account_id"].isin(accounts["account_id"])]
+
+    contacts, deals = mine(b2b["b2b_contacts"]), mine(b2b["b2b_opportunities"])
+    visits = mine(b2b["b2b_activities"])
+    visits = visits[(visits["contact_id"].isin(contacts["contact_id"]) | visits["contact_id"].isna())
+                    & (visits["opportunity_id"].isin(deals["opportunity_id"]) | visits["opportunity_id"].isna())]
+    tables = {"shop_customers": people, "shop_products": shop["shop_products"], "shop_orders": orders,
+              "shop_order_lines": lines, "shop_tickets": tickets, "b2b_accounts": accounts, "b2b_contacts": contacts,
+              "b2b_opportunities": deals, "b2b_activities": visits, "b2b_orders": mine(b2b["b2b_orders"])}
+    return {name: frame.reset_index(drop=True) for name, frame in tables.items()}
+
+
+def rich_crm(database) -> None:
+    """Rows in every table: course data (subset) plus what the operations write, with NULLs and time stamps."""
+    ids = small_crm(database)
+    import_course_data(database, tables=course_subset())
+    add_customer(database, name="太原理工大学", kind="企业", email="office@tyut.edu.cn", consent_marketing=True,
+                 registered_at="2025-02-28", remark="含引号 ' 和 \"，还有 emoji 🙂")
+    contact = add_contact(database, customer_id=ids["sxu"], name="张处长", role="决策者", title="资产处处长")
+    deal = add_opportunity(database, customer_id=ids["sxu"], title="新校区家具", amount=5e5, owner_id=ids["rep"],
+                           expected_close="2025-06-30")
+    move_opportunity(database, deal, to_stage="需求确认", staff_id=ids["manager"])
+    log_activity(database, customer_id=ids["sxu"], kind="演示", subject="样品演示", contact_id=contact,
+                 opportunity_id=deal, staff_id=ids["rep"], happened_at="2025-03-02 09:30")
+    camp = add_campaign(database, name="开学季", targeted=40, cost=300.5, channel="微信",
+                        start_date="2025-02-20", end_date="2025-03-10")
+    record_response(database, campaign_id=camp, customer_id=ids["nuc"], response="已购买",
+                    responded_at="2025-03-03 20:00:59")
+    big = add_order(database, customer_id=ids["nuc"], staff_id=ids["rep"], campaign_id=camp,
+                    order_time="2025-03-04 11:00", lines=[{"product_id": ids["desk"], "quantity": 5, "discount": 0.3}])
+    approve_discount(database, order_id=big, approver_id=ids["manager"], comment="老客户")
+    ticket = open_ticket(database, customer_id=ids["sxu"], subject="椅子坏了", ticket_type="投诉",
+                         order_id=ids["order"], opened_at="2025-03-05 09:00:00+08:00")  # stored as UTC, naive
+    assign_ticket(database, ticket, staff_id=ids["service"], at="2025-03-05 01:30")
+    resolve_ticket(database, ticket, resolution="上门更换", at="2025-03-05 07:00")
+    rate_ticket(database, ticket, rating=5, at="2025-03-06 10:00")
+    open_ticket(database, customer_id=ids["nuc"], subject="问发票", channel="微信")  # no order, not yet assigned
+
+
+def _fresh(backend: str, folder: Path, request, *, timezone: str) -> str:
+    """An empty database; on PostgreSQL the session time zone is set, which must not shift any stored time."""
+    if backend == "sqlite":
+        folder.mkdir()
+        return str(folder / "crm.db")
+    return request.getfixturevalue("new_postgres_db")() + f"?options=-c%20TimeZone%3D{timezone}"
+
+
+@pytest.mark.parametrize(("source_backend", "target_backend"), list(itertools.product(["sqlite", "postgresql"],
+                                                                                        repeat=2)))
+def test_backup_then_restore_into_another_database_loses_nothing(source_backend, target_backend, tmp_path, request):
+    with connect(_fresh(source_backend, tmp_path / "source", request, timezone="Asia/Shanghai")) as source:
+        rich_crm(source)
+        before = snapshot(source)
+        path = backup(source, tmp_path / "备份.db")
+    assert all(len(frame) for frame in before.values()), {name: len(f) for name, f in before.items()}
+    assert set(before["customers"]["consent_marketing"]) == {True, False}
+    assert before["customers"]["email"].isna().any() and before["tickets"]["order_id"].isna().any()
+    assert (before["orders"]["order_time"].dt.microsecond == 123456).sum() == 1
+    assert pd.Timestamp("2025-03-05 01:00") in set(before["tickets"]["opened_at"])  # 09:00+08:00, kept in UTC
+    with connect(path) as copy:  # the backup is a SQLite mini CRM of the same version, whatever the source
+        assert copy.engine.dialect.name == "sqlite"
+        assert_unchanged(before, copy)
+
+    with connect(_fresh(target_backend, tmp_path / "target", request, timezone="America/New_York")) as target:
+        small_crm(target)  # different rows under the same ids: all of them must be replaced
+        add_customer(target, name="恢复时会被删掉", phone="13900000000")
+        restore(target, path)
+        assert_unchanged(before, target)
+        # the next id of every table is max + 1 (on PostgreSQL only because restore reset the sequences)
+        new = {"customers": add_customer(target, name="恢复后新增的客户"),
+               "staff": add_staff(target, name="新员工"),
+               "products": add_product(target, name="新产品", price=1),
+               "contacts": add_contact(target, customer_id=1, name="新联系人"),
+               "campaigns": add_campaign(target, name="新活动"),
+               "campaign_responses": record_response(target, campaign_id=1, customer_id=1),
+               "opportunities": add_opportunity(target, customer_id=1, title="新机会"),
+               "activities": log_activity(target, customer_id=1, kind="电话", subject="回访"),
+               "orders": add_order(target, customer_id=1, lines=[{"product_id": 1, "quantity": 1, "discount": 0.5}]),
+               "tickets": open_ticket(target, customer_id=1, subject="新工单")}
+        after = snapshot(target)
+    for table, new_id in new.items():
+        assert new_id == before[table].iloc[:, 0].max() + 1, table
+    assert after["approvals"]["approval_id"].max() == before["approvals"]["approval_id"].max() + 1
+    assert after["stage_changes"]["change_id"].max() == before["stage_changes"]["change_id"].max() + 1
+
+
+def test_a_postgresql_backup_is_one_snapshot_while_others_write(tmp_path, request, monkeypatch):
+    with connect(request.getfixturevalue("new_postgres_db")()) as database:
+        ids = small_crm(database)
+        before = snapshot(database)
+        original = crm._copy_table
+
+        def others_write_meanwhile(source, target, table):
+            original(source, target, table)
+            if table.name == "customers":  # a classmate adds a customer with an order after customers were copied
+                new_customer = add_customer(database, name="备份期间新增")
+                add_order(database, customer_id=new_customer, lines=[{"product_id": ids["chair"], "quantity": 1}])
+
+        monkeypatch.setattr(crm, "_copy_table", others_write_meanwhile)
+        path = backup(database, tmp_path / "备份.db")
+        assert len(read_table(database, "orders")) == len(before["orders"]) + 1
+    with connect(path) as copy:
+        assert_unchanged(before, copy)
+
+
+def test_backup_refuses_bad_targets_and_overwrites_nothing(db, tmp_path):
+    small_crm(db)
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    raises(lambda: backup(db, folder), "是一个文件夹", "备份文件的名字")
+    raises(lambda: backup(db, folder / "没有这个文件夹" / "a.db"), "不存在")
+    raises(lambda: backup(db, "/proc/crm-备份.db"), "无法在文件夹 /proc 里写文件", "写权限")
+    first = backup(db, folder / "第一次.db")
+    saved = first.read_bytes()
+    add_customer(db, name="备份之后加的")
+    raises(lambda: backup(db, first), "已经存在", "换一个文件名")
+    notes = folder / "笔记.txt"
+    notes.write_text("学生的笔记", encoding="utf-8")
+    raises(lambda: backup(db, notes), "已经存在", "不是当前版本的迷你 CRM 备份", "新的文件名")
+    assert first.read_bytes() == saved and notes.read_text(encoding="utf-8") == "学生的笔记"
+    assert sorted(p.name for p in folder.iterdir()) == ["笔记.txt", "第一次.db"]  # no half-written .part files
+
+
+def test_an_interrupted_backup_leaves_no_file(url, db, tmp_path, monkeypatch):
+    small_crm(db)
+    copier = "_sqlite_backup" if "://" not in url else "_copy_to_sqlite"
+    original = getattr(crm, copier)
+
+    def copy_then_interrupt(*args):
+        original(*args)
+        raise KeyboardInterrupt  # the student stops the kernel just before the file gets its name
+
+    monkeypatch.setattr(crm, copier, copy_then_interrupt)
+    folder = tmp_path / "备份"
+    folder.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        backup(db, folder / "备份.db")
+    assert list(folder.iterdir()) == []
+
+
+def _mini_crm_file(path: Path, *, version=crm.SCHEMA_VERSION) -> Path:
+    with connect(path) as database:
+        small_crm(database)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE schema_info SET value = ?", (str(version),))
+    conn.close()
+    return path
+
+
+def test_restore_checks_the_file_before_touching_the_database(url, db, tmp_path):
+    ids = small_crm(db)
+    add_contact(db, customer_id=ids["nuc"], name="刘老师")
+    before = snapshot(db)
+    other = tmp_path / "grades.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE grades (x)")
+    conn.close()
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    cases = [
+        (tmp_path / "nope.db", ["找不到备份文件", "nope.db"]),
+        (tmp_path, ["是一个文件夹"]),
+        (export(db, "customers", tmp_path / "客户.csv"), ["客户.csv", "不是 SQLite 数据库文件", "export"]),
+        (empty, ["不是 SQLite 数据库文件"]),
+        (broken, ["broken.db", "读不出来", "换一个备份文件"]),
+        (other, ["不是迷你 CRM 的备份", "缺少表", "customers"]),
+        (_mini_crm_file(tmp_path / "old.db", version=crm.SCHEMA_VERSION - 1),
+         ["旧版", f"版本 {crm.SCHEMA_VERSION - 1}", "export"]),
+        (_mini_crm_file(tmp_path / "new.db", version=crm.SCHEMA_VERSION + 1), ["更新版本", "升级 crm_lab"]),
+        (_mini_crm_file(tmp_path / "bad.db", version="abc"), ["没有有效的版本号"]),
+    ]
+    if "://" not in url:
+        cases.append((url, ["就是当前打开的数据库本身"]))
+    for path, fragments in cases:
+        raises(lambda path=path: restore(db, path), *fragments)
+        assert_unchanged(before, db)
+    raises(lambda: restore("crm.db", empty), "connect() 返回的数据库")
+    raises(lambda: backup("crm.db", tmp_path / "x.db"), "connect() 返回的数据库")
+
+
+@pytest.mark.parametrize("tamper", [
+    "PRAGMA ignore_check_constraints = ON; UPDATE order_lines SET quantity = -1 WHERE line_no = 2",
+    "PRAGMA foreign_keys = OFF; UPDATE order_lines SET product_id = 999 WHERE line_no = 2",
+])
+def test_restore_of_a_backup_that_breaks_a_constraint_changes_nothing(db, tmp_path, tamper):
+    ids = small_crm(db)
+    add_customer(db, name="只在当前数据库里")
+    before = snapshot(db)
+    path = _mini_crm_file(tmp_path / "改过的备份.db")
+    with connect(path) as other:
+        add_contact(other, customer_id=ids["sxu"], name="备份里的联系人")
+    with sqlite3.connect(path) as conn:
+        conn.executescript(tamper)
+    conn.close()
+    raises(lambda: restore(db, path), "order_lines", "违反了数据库的约束", "换一个备份文件", "什么都没有改")
+    assert_unchanged(before, db)
+    assert add_customer(db, name="之后新增") == before["customers"]["customer_id"].max() + 1
+
+
+def test_restore_that_fails_midway_changes_nothing(db, tmp_path, monkeypatch):
+    """A failure after the old rows were deleted and several tables were copied still rolls everything back."""
+    small_crm(db)
+    add_customer(db, name="只在当前数据库里")
+    before = snapshot(db)
+    with connect(tmp_path / "源.db") as source:
+        rich_crm(source)
+        path = backup(source, tmp_path / "备份.db")
+    copied = []
+    original = crm._copy_table
+
+    def fail_at_tickets(reading, conn, table):
+        if table.name == "tickets":
+            raise RuntimeError("模拟的故障")
+        original(reading, conn, table)
+        copied.append(table.name)
+
+    monkeypatch.setattr(crm, "_copy_table", fail_at_tickets)
+    with pytest.raises(RuntimeError, match="模拟的故障"):
+        restore(db, path)
+    assert {"customers", "orders", "order_lines"} <= set(copied)
+    assert_unchanged(before, db)
+    monkeypatch.undo()
+    assert add_customer(db, name="之后新增") == before["customers"]["customer_id"].max() + 1
 
 
 def test_export_csv_with_bom_and_excel(db, tmp_path):
