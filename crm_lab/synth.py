@@ -1,7 +1,8 @@
 """课程数据的生成器：固定随机种子，每次生成的文件一字不差。
 
 运行 ``python -m crm_lab.synth``（或 ``crm-lab datasets --rebuild``）把所有表和数据字典
-写进 ``datasets/``。数据是虚构的，但按真实小店的规律生成（教职工客单价更高、常客更可能
+写进 ``datasets/``；``python -m crm_lab.synth --scale 1000 --out 文件夹`` 只把基准测试用的大规模商城表
+分块写进另一个文件夹（见 ``write_shop_tables``）。数据是虚构的，但按真实小店的规律生成（教职工客单价更高、常客更可能
 办会员、到店次数多的顾客满意度更高），让学生有东西可以发现。
 """
 
@@ -396,10 +397,9 @@ SHOP_CHUNK = 50_000
 _NO_CUT = 1 << 20  # 比任何天数都大：没有差评导致的提前流失
 
 
-def _chunk_rngs(n_customers: int, chunk: int, seed: int) -> list[np.random.Generator]:
-    """每块客户一个独立的随机数流（``SeedSequence.spawn``）：块与块互不影响，可以分开生成。"""
-    n_chunks = -(-n_customers // chunk)
-    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(n_chunks)]
+def _chunk_rng(seed: int, i: int) -> np.random.Generator:
+    """第 ``i`` 块客户自己的随机数流（即 ``SeedSequence(seed).spawn(...)[i]``）：块与块互不影响，可以分开生成。"""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
 
 
 def _pick_many(rng: np.random.Generator, p, size) -> np.ndarray:
@@ -410,7 +410,8 @@ def _pick_many(rng: np.random.Generator, p, size) -> np.ndarray:
 def _shop_chunk(rng: np.random.Generator, n: int) -> dict[str, dict[str, np.ndarray]]:
     """整批模拟 ``n`` 位客户（模型同 ``shop_tables``，但按列一次抽取所有客户的随机数，所以结果和逐位模拟不同）。
 
-    返回每张表的列（编号、类别都是整数下标，金额用分）；客户、订单、工单的编号在写文件时才加上前面各块的行数。
+    返回每张表的列（客户、订单和类别都是整数下标，金额是舍入到分的元，时间是距 SHOP_START 的天数或秒数）；
+    客户、订单、工单的编号在写文件时才加上前面各块的行数。
     """
     total_days = (SHOP_END - SHOP_START).days
     days = [SHOP_START + timedelta(days=d) for d in range(total_days + 1)]
@@ -482,7 +483,6 @@ def _shop_chunk(rng: np.random.Generator, n: int) -> dict[str, dict[str, np.ndar
     prices = np.array([p[3] for p in _PRODUCTS])
     line_amount = np.round(quantity * prices[product] * (1 - discounts[discount[line_order]]), 2)
     order["amount"] = np.round(np.bincount(line_order, weights=line_amount, minlength=m), 2)
-    order["discount"] = discount
 
     # 客服工单：每单约 6% 的概率，退货一定有；差评（1～2 分）会让顾客很快离开
     ticket_order = np.flatnonzero((rng.random(m) < 0.06) | (status == 1))
@@ -516,13 +516,12 @@ def _shop_chunk(rng: np.random.Generator, n: int) -> dict[str, dict[str, np.ndar
     line_kept = kept[line_order]
     ticket_kept = kept[ticket_order]
     lines = {"order": renumber[line_order[line_kept]], "line_no": line_no[line_kept], "product": product[line_kept],
-             "quantity": quantity[line_kept], "discount": order["discount"][renumber[line_order[line_kept]]],
+             "quantity": quantity[line_kept], "discount": discount[line_order[line_kept]],
              "amount": line_amount[line_kept]}
     tickets = {"customer": who[ticket_order[ticket_kept]], "order": renumber[ticket_order[ticket_kept]],
                "type": ticket_type[ticket_kept], "reason": reason[ticket_kept], "rating": rating[ticket_kept],
                "channel": _pick_many(rng, _TICKET_CHANNEL_P, int(ticket_kept.sum())),
                "opened": opened[ticket_kept].astype(np.int64), "resolved": resolved[ticket_kept].astype(np.int64)}
-    del order["discount"]
 
     spend = np.bincount(order["customer"], weights=order["amount"], minlength=n)
     city = _pick_many(rng, _CITY_P, n)
@@ -709,8 +708,8 @@ def write_shop_tables(out_dir: str | Path, *, scale: float, seed: int = SHOP_SEE
         files = {name: stack.enter_context(paths[name].open("wb")) for name in written}
         for name, file in files.items():
             file.write(",".join(SCHEMAS[name].column_names).encode("utf-8-sig") + b"\n")
-        for i, rng in enumerate(_chunk_rngs(n_customers, chunk, seed)):
-            tables = _shop_chunk(rng, min(chunk, n_customers - i * chunk))
+        for i, start in enumerate(range(0, n_customers, chunk)):
+            tables = _shop_chunk(_chunk_rng(seed, i), min(chunk, n_customers - start))
             for name, rows in _shop_chunk_csv(tables, written).items():
                 files[name].write(rows)
             for name, columns in tables.items():

@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import tracemalloc
 from bisect import bisect_right
 
 import numpy as np
@@ -564,3 +565,18 @@ def test_csv_fields_are_written_like_python_repr(cents, ids):
     assert text == "".join(f"{float(a)!r}\n" for a in amounts)
     text = synth._csv_rows(len(ids), [[b"O", synth._int_field(np.array(ids), digits=6)]]).decode()
     assert text == "".join(f"O{i:06d}\n" for i in ids)
+
+
+def test_streamed_build_keeps_one_chunk_in_memory(tmp_path):
+    def peak_bytes(scale):
+        tracemalloc.start()
+        try:
+            write_shop_tables(tmp_path / str(scale), scale=scale, chunk=1000)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak_bytes(0.5), peak_bytes(2)
+    lines = {scale: (tmp_path / scale / "shop_order_lines.csv").stat().st_size for scale in ("0.5", "2")}
+    assert lines["2"] > 3 * lines["0.5"]
+    assert large < 1.5 * small  # four times the data, about the same peak: one chunk at a time
