@@ -4,16 +4,27 @@
 cannot be vectorised); this times it at ``--shop-scales`` (wall-clock and CPU seconds, rows per second), then
 every builder of ``build_tables`` once at ``--builders-scale`` to show which one is the bottleneck.
 
-There is no baseline in the same run: the code before the speed-up is gone (its output is byte-identical).
-``BEFORE_SPEEDUP`` keeps what it took on the same 2-CPU machine, measured once before the change.
-Run: ``python benchmarks/bench_synth.py [--shop-scales 1 5] [--builders-scale 10]``.
+``write_shop_tables`` streams the same kind of shop tables to CSV in chunks of customers (vectorised); it is timed
+at ``--stream-scales`` (default 50; ``--stream-scales 50 1000`` adds the full benchmark size) against ``shop_tables`` at
+the same scale held in memory, the baseline, in the same run (``--stream-baseline-max`` skips the baseline above
+that scale: at 1000 it would need about 17 min CPU and many GB). Each of the two runs in a fresh Python process, so
+that its peak resident memory (``ru_maxrss``, the interpreter and pandas included) is its own. The streamed files go
+to a temporary folder that is deleted afterwards; their size is recorded.
+
+There is no baseline in the same run for the sequential speed-up: the code before it is gone (its output is
+byte-identical). ``BEFORE_SPEEDUP`` keeps what it took on the same 2-CPU machine, measured once before the change.
+Run: ``python benchmarks/bench_synth.py [--shop-scales 1 5] [--builders-scale 10] [--stream-scales 50 1000]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,12 +88,71 @@ def builders_speed(scale: float) -> dict:
     return result
 
 
+def count_rows(path: Path) -> int:
+    """Data rows of a CSV file written by crm_lab.synth (one line per row, after the header)."""
+    newlines = 0
+    with path.open("rb") as file:
+        while block := file.read(1 << 24):
+            newlines += block.count(b"\n")
+    return newlines - 1
+
+
+def measure_in_this_process(how: str, scale: float, chunk: int) -> dict:
+    """One run of ``how`` ("streamed" or "in_memory"); called in a fresh process by ``measure``."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    if how == "streamed":
+        with tempfile.TemporaryDirectory(prefix="crm-lab-bench-") as folder:
+            paths = synth.write_shop_tables(folder, scale=scale, chunk=chunk)
+            wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+            rows = {name: count_rows(path) for name, path in paths.items()}
+            disk = sum(path.stat().st_size for path in paths.values())
+    else:
+        tables = synth.shop_tables(scale=scale)
+        wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        rows = {name: len(table) for name, table in tables.items()}
+        disk = None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+    return {"wall_seconds": round(wall, 2), "cpu_seconds": round(cpu, 2), "peak_rss_mb": round(peak / 2**20),
+            "rows": rows, "rows_per_second": round(sum(rows.values()) / wall),
+            "order_lines_per_second": round(rows["shop_order_lines"] / wall),
+            "csv_megabytes": None if disk is None else round(disk / 2**20)}
+
+
+def measure(how: str, scale: float, chunk: int) -> dict:
+    command = [sys.executable, __file__, "--measure", how, "--stream-scales", str(scale), "--chunk", str(chunk)]
+    result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    print(f"{how} shop tables (scale={scale:g}): {result['wall_seconds']:.1f} s wall, "
+          f"{result['cpu_seconds']:.1f} s CPU, peak {result['peak_rss_mb']} MB, "
+          f"{result['rows']['shop_order_lines']:,} order lines", flush=True)
+    return result
+
+
+def stream_speed(scale: float, chunk: int, baseline_max: float) -> dict:
+    result = {"scale": scale, "chunk": chunk, "streamed": measure("streamed", scale, chunk)}
+    if scale <= baseline_max:
+        result["in_memory_shop_tables"] = baseline = measure("in_memory", scale, chunk)
+        streamed = result["streamed"]
+        result["speedup_wall"] = round(baseline["wall_seconds"] / streamed["wall_seconds"], 1)
+        result["speedup_cpu"] = round(baseline["cpu_seconds"] / streamed["cpu_seconds"], 1)
+        result["peak_memory_ratio"] = round(baseline["peak_rss_mb"] / streamed["peak_rss_mb"], 1)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shop-scales", type=float, nargs="+", default=[1, 5])
     parser.add_argument("--repeat", type=int, default=2, help="calls of shop_tables per scale; the best counts")
     parser.add_argument("--builders-scale", type=float, default=10, help="0: skip the per-builder timing")
+    parser.add_argument("--stream-scales", type=float, nargs="*", default=[50],
+                        help="scales of the streamed runs (e.g. 50 1000); none: skip them")
+    parser.add_argument("--stream-baseline-max", type=float, default=100,
+                        help="time the in-memory shop_tables baseline only up to this scale")
+    parser.add_argument("--chunk", type=int, default=synth.SHOP_CHUNK, help="customers per chunk of the streamed run")
+    parser.add_argument("--measure", choices=["streamed", "in_memory"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:  # the child process of ``measure``
+        print(json.dumps(measure_in_this_process(args.measure, args.stream_scales[0], args.chunk)))
+        return
     result = {
         "what": "crm_lab.synth.shop_tables at benchmark sizes (same random draws, byte-identical output), and each "
                 "builder of build_tables at one size",
@@ -98,6 +168,8 @@ def main() -> None:
             result["cpu_speedup_vs_before"] |= {
                 name: round(seconds / result["builders"][name]["cpu_seconds"], 1)
                 for name, seconds in BEFORE_SPEEDUP["builders_cpu_seconds_at_scale_10"].items()}
+    result["streamed_shop_tables"] = [stream_speed(scale, args.chunk, args.stream_baseline_max)
+                                      for scale in args.stream_scales]
     write_result("synth", result)
 
 

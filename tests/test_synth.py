@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import tracemalloc
 from bisect import bisect_right
 
 import numpy as np
@@ -11,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm_lab import load_dataset, synth
+from crm_lab.data import CRMDataError, _apply_schema, read_table
 from crm_lab.schema import DTYPES, SCHEMAS
+from crm_lab.synth import write_shop_tables
 from crm_lab.synth_draws import choice_cdf
 
 
@@ -64,9 +67,26 @@ def test_data_dictionary_documents_every_column(repo):
         assert "教师" not in readme, "the planted patterns belong in the teacher notes, not the student dictionary"
 
 
+SHOP_NAMES = [name for name in SCHEMAS if name.startswith("shop_")]
+
+
+def load_folder(folder):
+    """The shop tables of ``folder`` through the loader's own checks and conversions (as load_dataset does)."""
+    return {name: _apply_schema(read_table(folder / f"{name}.csv"), SCHEMAS[name]) for name in SHOP_NAMES}
+
+
 @pytest.fixture(scope="module")
-def shop():
-    return {name: load_dataset(name) for name in SCHEMAS if name.startswith("shop_")}
+def streamed_folder(tmp_path_factory):
+    # 9,000 customers in chunks of 4,000: three chunks, the last one short
+    return write_shop_tables(tmp_path_factory.mktemp("streamed"), scale=3, chunk=4000)["shop_customers"].parent
+
+
+# The planted patterns must hold in the shipped files and in the streamed benchmark-size build alike.
+@pytest.fixture(scope="module", params=["shipped", "streamed"])
+def shop(request):
+    if request.param == "shipped":
+        return {name: load_dataset(name) for name in SHOP_NAMES}
+    return load_folder(request.getfixturevalue("streamed_folder"))
 
 
 def completed(shop):
@@ -124,6 +144,28 @@ def test_references_between_tables_hold(shop):
     assert ((orders.set_index("order_id")["amount"] - line_totals).abs() < 0.02).all()
     assert (shop["shop_tickets"]["resolved_at"] > shop["shop_tickets"]["opened_at"]).all()
     assert (shop["shop_products"]["cost"] < shop["shop_products"]["price"]).all()
+    assert shop["shop_order_lines"]["unit_price"].equals(
+        shop["shop_order_lines"]["product_id"].map(shop["shop_products"].set_index("product_id")["price"]))
+    assert set(shop["shop_tickets"]["customer_id"]) <= customers
+    ticket_orders = shop["shop_tickets"].merge(orders, on="order_id", suffixes=("", "_order"))
+    assert (ticket_orders["customer_id"] == ticket_orders["customer_id_order"]).all()
+    assert (ticket_orders["opened_at"] > ticket_orders["order_time"]).all()
+
+
+def test_ids_are_unique_and_line_numbers_run_from_one(shop):
+    for name, key in (("shop_customers", "customer_id"), ("shop_orders", "order_id"), ("shop_tickets", "ticket_id"),
+                      ("shop_products", "product_id")):
+        assert shop[name][key].is_unique, name
+    lines = shop["shop_order_lines"]
+    assert not lines.duplicated(["order_id", "product_id"]).any()
+    numbered = lines.groupby("order_id", sort=False)["line_no"]
+    assert (numbered.min() == 1).all() and (numbered.max() == numbered.size()).all()
+    assert not lines.duplicated(["order_id", "line_no"]).any()
+    # customers who spent more sit in higher member levels (the level follows the amount of all their orders)
+    spent = shop["shop_orders"].groupby("customer_id")["amount"].sum()
+    level = shop["shop_customers"].set_index("customer_id")["member_level"]
+    spent = spent.reindex(level.index, fill_value=0)
+    assert (spent[level == "金卡会员"] >= 1500 - 0.05).all() and (spent[level == "普通会员"] < 500 + 0.05).all()
 
 
 # ---------------------------------------------------------------- the main company's other tables
@@ -439,3 +481,102 @@ def test_shop_draws_consume_the_random_stream_like_rng_choice(seed, weights, opt
 @given(st.floats(-1e9, 1e9) | st.integers(0, 10**9).map(lambda m: (2 * m + 1) / 200))  # half cents: the ties
 def test_amounts_are_rounded_like_numpy(x):
     assert synth._round2(x) == float(np.round(np.float64(x), 2))  # Python's round(x, 2) differs on ties
+
+
+# ---------------------------------------------------------------- streamed benchmark-size shop tables
+
+
+def test_streamed_tables_pass_the_loader_checks_and_keep_the_shipped_catalogue(streamed_folder, repo):
+    tables = load_folder(streamed_folder)  # raises CRMDataError on a wrong column, type, category or date
+    for name, table in tables.items():
+        assert list(table.columns) == SCHEMAS[name].column_names
+    assert len(tables["shop_customers"]) == 9000
+    shipped_catalogue = (repo / "datasets" / "shop_products.csv").read_bytes()
+    assert (streamed_folder / "shop_products.csv").read_bytes() == shipped_catalogue
+    # every order of every chunk is there: ids run 1..n without gaps, in file order
+    for name, key, prefix in (("shop_customers", "customer_id", "C"), ("shop_orders", "order_id", "O"),
+                              ("shop_tickets", "ticket_id", "T")):
+        numbers = tables[name][key].str.removeprefix(prefix).astype(int)
+        assert (numbers.to_numpy() == np.arange(1, len(numbers) + 1)).all(), name
+
+
+def test_streamed_files_are_formatted_as_pandas_writes_them(streamed_folder):
+    """Read back with plain pandas (numbers as numbers) and write again as write_datasets does: the same bytes."""
+    for name in SHOP_NAMES:
+        path = streamed_folder / f"{name}.csv"
+        text_columns = [c.name for c in SCHEMAS[name].columns if c.dtype in ("str", "category", "date", "datetime")]
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype=dict.fromkeys(text_columns, str))
+        rewritten = table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+        assert rewritten == path.read_bytes(), name
+
+
+def test_streamed_build_is_deterministic_per_scale_seed_and_chunk(tmp_path):
+    first = write_shop_tables(tmp_path / "a", scale=0.5, chunk=400)
+    second = write_shop_tables(tmp_path / "b", scale=0.5, chunk=400)
+    other_seed = write_shop_tables(tmp_path / "c", scale=0.5, chunk=400, seed=7)
+    other_chunk = write_shop_tables(tmp_path / "d", scale=0.5, chunk=1500)
+    for name in first:
+        assert first[name].read_bytes() == second[name].read_bytes(), name
+    assert first["shop_orders"].read_bytes() != other_seed["shop_orders"].read_bytes()
+    assert first["shop_orders"].read_bytes() != other_chunk["shop_orders"].read_bytes()
+    customers = pd.read_csv(other_chunk["shop_customers"])
+    assert len(customers) == 1500 and customers["customer_id"].is_unique
+
+
+def test_streamed_build_grows_with_scale(tmp_path):
+    small = load_folder(write_shop_tables(tmp_path / "small", scale=0.5)["shop_orders"].parent)
+    large = load_folder(write_shop_tables(tmp_path / "large", scale=2, chunk=2500)["shop_orders"].parent)
+    assert len(large["shop_customers"]) == 4 * len(small["shop_customers"])
+    ratio = len(large["shop_order_lines"]) / len(small["shop_order_lines"])
+    assert 3.5 < ratio < 4.5  # about four times the order lines, not a repeated copy
+    assert not large["shop_orders"]["order_id"].duplicated().any()
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"scale": 0}, "scale"), ({"scale": 1001}, "scale"), ({"scale": "10"}, "scale"),
+    ({"scale": 1, "chunk": 0}, "chunk"), ({"scale": 1, "chunk": 2.5}, "chunk"),
+])
+def test_streamed_build_validates_its_parameters(tmp_path, kwargs, match):
+    with pytest.raises(CRMDataError, match=match):
+        write_shop_tables(tmp_path, **kwargs)
+
+
+def test_streamed_build_refuses_a_file_as_folder(tmp_path):
+    file = tmp_path / "not_a_folder.csv"
+    file.write_text("x")
+    with pytest.raises(CRMDataError, match="out_dir"):
+        write_shop_tables(file, scale=0.1)
+
+
+def test_command_line_streams_to_a_folder_and_never_into_datasets(tmp_path, capsys):
+    synth.main(["--scale", "0.1", "--chunk", "100", "--out", str(tmp_path)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.csv" for n in SHOP_NAMES)
+    assert capsys.readouterr().out.count("已写出") == 5
+    with pytest.raises(SystemExit):
+        synth.main(["--scale", "1"])
+    assert "--out" in capsys.readouterr().err
+
+
+@given(cents=st.lists(st.integers(0, 10**9), min_size=1, max_size=50), ids=st.lists(st.integers(0, 10**12),
+                                                                                   min_size=1, max_size=50))
+def test_csv_fields_are_written_like_python_repr(cents, ids):
+    amounts = np.round(np.array(cents) / 100, 2)
+    text = synth._csv_rows(len(amounts), [synth._cents_fields(amounts)]).decode()
+    assert text == "".join(f"{float(a)!r}\n" for a in amounts)
+    text = synth._csv_rows(len(ids), [[b"O", synth._int_field(np.array(ids), digits=6)]]).decode()
+    assert text == "".join(f"O{i:06d}\n" for i in ids)
+
+
+def test_streamed_build_keeps_one_chunk_in_memory(tmp_path):
+    def peak_bytes(scale):
+        tracemalloc.start()
+        try:
+            write_shop_tables(tmp_path / str(scale), scale=scale, chunk=1000)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak_bytes(0.5), peak_bytes(2)
+    lines = {scale: (tmp_path / scale / "shop_order_lines.csv").stat().st_size for scale in ("0.5", "2")}
+    assert lines["2"] > 3 * lines["0.5"]
+    assert large < 1.5 * small  # four times the data, about the same peak: one chunk at a time
