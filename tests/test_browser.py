@@ -91,6 +91,20 @@ def replace_code(page, cell, code: str) -> None:
     assert editor.inner_text().strip() == code
 
 
+def run_all(page, started, attempts: int = 3) -> None:
+    """Menu 运行 → 运行所有单元格, until ``started()`` stops raising AssertionError: a "run all" sent while a new
+    kernel is still connecting can be lost, so it is sent again."""
+    for attempt in range(attempts):
+        page.get_by_role("menuitem", name="运行", exact=True).click()
+        page.get_by_role("menuitem", name="运行所有单元格", exact=True).click()
+        try:
+            started()
+            return
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+
+
 def run_answer_and_test(page, test_cell) -> None:
     """Shift+Enter twice: runs the answer cell, then the test cell below it; waits for the test to finish."""
     from playwright.sync_api import expect
@@ -184,14 +198,8 @@ def test_moving_the_report_slider_redraws_the_chart(browser, lab):
         expect(page.locator(ACTIVE_IDLE)).to_have_count(
             1, timeout=120 * SECONDS)
         first_prompt = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputArea-prompt")
-        for _ in range(3):  # a "run all" sent while the new kernel is still connecting can be lost: send it again
-            page.get_by_role("menuitem", name="运行", exact=True).click()
-            page.get_by_role("menuitem", name="运行所有单元格", exact=True).click()
-            try:
-                expect(first_prompt).not_to_have_text(re.compile(r"^\s*\[\s*\]:\s*$"), timeout=10 * SECONDS)
-                break
-            except AssertionError:
-                continue
+        run_all(page, lambda: expect(first_prompt).not_to_have_text(re.compile(r"^\s*\[\s*\]:\s*$"),
+                                                                   timeout=10 * SECONDS))
         chart = page.locator(".crm-report-chart img")
         expect(chart).to_have_count(1, timeout=120 * SECONDS)
         slider = page.locator(".crm-report-months")
@@ -244,14 +252,7 @@ def test_e1_exercise_1_done_in_the_forms_survives_validate(browser, lab):
     try:
         expect(page.locator(ACTIVE_IDLE)).to_have_count(1, timeout=120 * SECONDS)
         company = form_box(page, "我们公司的信息")
-        for _ in range(3):  # a "run all" sent while the new kernel is still connecting can be lost: send it again
-            page.get_by_role("menuitem", name="运行", exact=True).click()
-            page.get_by_role("menuitem", name="运行所有单元格", exact=True).click()
-            try:
-                expect(company).to_be_visible(timeout=60 * SECONDS)
-                break
-            except AssertionError:
-                continue
+        run_all(page, lambda: expect(company).to_be_visible(timeout=60 * SECONDS))
         # run all stops at exercise 1's test: the company is still the worked example's
         test_cell = page.locator(".jp-CodeCell").filter(has_text="_company = read_table").first
         expect(test_cell.locator(".jp-OutputArea")).to_contain_text("公司名称还是示例的名字", timeout=120 * SECONDS)

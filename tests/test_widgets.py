@@ -26,16 +26,20 @@ def db():
     database.close()
 
 
+def build_shop(database) -> dict:
+    """Staff, two customers and a product, built with crm's functions; returns their ids."""
+    ids = {"boss": crm.add_staff(database, name="王经理", role="销售经理"),
+           "rep": crm.add_staff(database, name="小李", role="销售代表"),
+           "service": crm.add_staff(database, name="小赵", role="客服专员")}
+    ids["sxu"] = crm.add_customer(database, name="山西大学", city="太原", phone="0351-7010000", industry="教育")
+    ids["mth"] = crm.add_customer(database, name="美特好", city="太原", industry="零售")
+    ids["chair"] = crm.add_product(database, name="办公椅", price=500)
+    return ids
+
+
 @pytest.fixture
 def shop(db):
-    """A company with staff, two customers, a product and an opportunity, built with crm's functions."""
-    ids = {"boss": crm.add_staff(db, name="王经理", role="销售经理"),
-           "rep": crm.add_staff(db, name="小李", role="销售代表"),
-           "service": crm.add_staff(db, name="小赵", role="客服专员")}
-    ids["sxu"] = crm.add_customer(db, name="山西大学", city="太原", phone="0351-7010000", industry="教育")
-    ids["mth"] = crm.add_customer(db, name="美特好", city="太原", industry="零售")
-    ids["chair"] = crm.add_product(db, name="办公椅", price=500)
-    return ids
+    return build_shop(db)
 
 
 def snapshot(db) -> dict:
@@ -282,16 +286,6 @@ def test_report_explorer_on_an_empty_database(db):
 # Company, staff, product, order, approval, campaign and response forms. Each successful save is compared
 # with the same crm call made on a second database built the same way (crm is the oracle).
 # ---------------------------------------------------------------------------------------------
-
-def build_shop(database) -> dict:
-    ids = {"boss": crm.add_staff(database, name="王经理", role="销售经理"),
-           "rep": crm.add_staff(database, name="小李", role="销售代表"),
-           "service": crm.add_staff(database, name="小赵", role="客服专员")}
-    ids["sxu"] = crm.add_customer(database, name="山西大学", city="太原", phone="0351-7010000", industry="教育")
-    ids["mth"] = crm.add_customer(database, name="美特好", city="太原", industry="零售")
-    ids["chair"] = crm.add_product(database, name="办公椅", price=500)
-    return ids
-
 
 @pytest.fixture
 def reference():
