@@ -192,7 +192,7 @@ def graded(request, tmp_path_factory):
     shutil.rmtree(work, ignore_errors=True)
     expected = {}
     for student, (notebook, failing, *extra) in cases.items():
-        hint, files = (extra + [None, {}])[:2]
+        hint, files = (extra[0] if extra else None), (extra[1] if len(extra) > 1 else {})
         folder = root / "submitted" / student / assignment
         folder.mkdir(parents=True)
         nbformat.write(notebook, folder / notebook_name)
