@@ -550,8 +550,8 @@ def test_streamed_build_refuses_a_file_as_folder(tmp_path):
 
 def test_command_line_streams_to_a_folder_and_never_into_datasets(tmp_path, capsys):
     synth.main(["--scale", "0.1", "--chunk", "100", "--out", str(tmp_path)])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.csv" for n in SHOP_NAMES)
-    assert capsys.readouterr().out.count("已写出") == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.csv" for n in SCHEMAS)
+    assert capsys.readouterr().out.count("已写出") == len(SCHEMAS)
     with pytest.raises(SystemExit):
         synth.main(["--scale", "1"])
     assert "--out" in capsys.readouterr().err
@@ -580,3 +580,83 @@ def test_streamed_build_keeps_one_chunk_in_memory(tmp_path):
     lines = {scale: (tmp_path / scale / "shop_order_lines.csv").stat().st_size for scale in ("0.5", "2")}
     assert lines["2"] > 3 * lines["0.5"]
     assert large < 1.5 * small  # four times the data, about the same peak: one chunk at a time
+
+
+# ---------------------------------------------------------------- every table at benchmark size
+
+
+def load_any(path, name):
+    schema = SCHEMAS[name]
+    if schema.raw:
+        return read_table(path, encoding=schema.encoding, sep=",", dtype=str)
+    return _apply_schema(read_table(path), schema)
+
+
+@pytest.fixture(scope="module")
+def scaled_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scaled")
+    # 6,000 customers in chunks of 2,500: three chunks, the last one short
+    synth.main(["--scale", "2", "--chunk", "2500", "--out", str(folder)])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def scaled(scaled_folder):
+    return {name: load_any(scaled_folder / f"{name}.csv", name) for name in SCHEMAS}
+
+
+def test_command_line_writes_every_table_at_scale(scaled):
+    assert list(scaled) == list(SCHEMAS)
+    shipped_rows = {name: len(load_dataset(name)) for name in ("shop_customers", "leads", "survey_responses",
+                                                              "b2b_accounts", "airline_members", "mfg_dealers")}
+    for name, rows in shipped_rows.items():
+        assert 1.8 * rows <= len(scaled[name]) <= 2.2 * rows, name
+
+
+def test_scaled_ids_are_unique_and_numbered_on_across_chunks(scaled):
+    leads, responses = scaled["leads"], scaled["survey_responses"]
+    assert leads["lead_id"].tolist() == [f"L{k + 1:05d}" for k in range(len(leads))]
+    assert responses["respondent_id"].tolist() == [f"R{k + 1:04d}" for k in range(len(responses))]
+    assert not scaled["campaign_targets"].duplicated(["campaign_id", "customer_id"]).any()
+    assert not scaled["lead_source_costs"].duplicated(["month", "source"]).any()
+    for name, key in (("b2b_accounts", "account_id"), ("b2b_contacts", "contact_id"), ("mfg_dealers", "dealer_id"),
+                      ("airline_members", "member_id"), ("travel_bookings", "booking_id")):
+        assert scaled[name][key].is_unique, name
+
+
+def test_scaled_references_point_at_the_shop_tables(scaled):
+    customers = scaled["shop_customers"].set_index("customer_id")
+    orders = scaled["shop_orders"].set_index("order_id")
+    converted = scaled["leads"]["customer_id"].dropna()
+    assert converted.is_unique and converted.isin(customers.index).all()
+    # converted leads come from every chunk, not only the first one
+    assert converted.str[1:].astype(int).max() > 5000
+    targets = scaled["campaign_targets"]
+    assert customers.loc[targets["customer_id"], "consent_marketing"].all()
+    ordered = targets.dropna(subset=["order_id"])
+    assert (orders.loc[ordered["order_id"], "customer_id"].to_numpy() == ordered["customer_id"].to_numpy()).all()
+    assert set(targets["campaign_id"]) == set(scaled["campaigns"]["campaign_id"])
+    assert scaled["survey_responses"]["customer_id"].dropna().isin(customers.index).all()
+    assert scaled["messy_customers_clean"]["customer_id"].isin(customers.index).all()
+    assert scaled["b2b_contacts"]["account_id"].isin(scaled["b2b_accounts"]["account_id"]).all()
+    assert scaled["b2b_orders"]["account_id"].isin(scaled["b2b_accounts"]["account_id"]).all()
+    assert scaled["travel_reviews"]["booking_id"].isin(scaled["travel_bookings"]["booking_id"]).all()
+
+
+def test_scaled_lead_costs_add_up_the_chunks(scaled):
+    leads, costs = scaled["leads"], scaled["lead_source_costs"]
+    per_month = leads.assign(month=leads["created_at"].dt.strftime("%Y-%m")).groupby(["month", "source"]).size()
+    spend = costs.set_index(["month", "source"])["spend"]
+    had_leads = per_month[per_month > 0].index
+    assert (spend.loc[had_leads] > 0).all()
+    # the advertising account pays a fixed 300 a month in each of the three chunks
+    ads = spend.xs("网络广告", level="source")
+    assert (ads >= 3 * 300).all()
+
+
+def test_scaled_build_is_byte_identical(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        synth.write_course_tables(folder, scale=0.2, chunk=250)
+    for name in SCHEMAS:
+        assert (first / f"{name}.csv").read_bytes() == (second / f"{name}.csv").read_bytes(), name
