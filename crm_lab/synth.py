@@ -50,7 +50,12 @@ from crm_lab.schema import (
     SURVEY_RESPONSES,
 )
 from crm_lab.synth_cases import (
+    AIRLINE_SEED,
     CASE_DICTIONARIES,
+    LOGISTICS_SEED,
+    MFG_SEED,
+    REALESTATE_SEED,
+    TRAVEL_SEED,
     airline_tables,
     case_tables,
     case_teacher_notes,
@@ -1419,7 +1424,8 @@ def write_course_tables(out_dir: str | Path, *, scale: float, chunk: int = SHOP_
       ``campaign_tables``、``survey_tables``（第 i 块的随机种子是各自的默认种子加 i），编号接着往下排，
       所以内存只和 ``chunk`` 有关。各块的 lead_source_costs 按月份和来源把花费加起来；campaigns 每个活动
       的预算和花费是各块之和（每块的固定费用都算一次，相当于每块客户各办一场）；survey_items 每块都一样，写一次；
-    - b2b 五张表和五个行业案例的表在内存里按 ``scale`` 生成，一个生成器写完就释放；
+    - b2b 五张表和五个行业案例的表每次生成 10 倍（一片），编号接着往下排（见 ``_write_sliced``），内存只和一片有关；
+      每片内部按日期排序，片与片之间不再整体按日期排序，单位名称在不同片之间可能重复；
     - campus_fair_customers 最多 999 位、messy_customers 只从第一块客户里抽（发放大小的 ``scale`` 倍，
       不超过第一块的客户数）：它们是小表练习，不随 ``scale`` 无限变大。
 
@@ -1474,11 +1480,54 @@ def write_course_tables(out_dir: str | Path, *, scale: float, chunk: int = SHOP_
              **messy_customer_tables(shop_customers, n=min(len(shop_customers), max(100, int(round(400 * scale)))))}
     for name, table in small.items():
         _write_table(paths[name], name, table)
-    for build in (b2b_tables, manufacturing_tables, realestate_tables, airline_tables, logistics_tables,
-                  travel_tables):
-        for name, table in build(scale=scale).items():
-            _write_table(paths[name], name, table)
+    for build, seed in ((b2b_tables, B2B_SEED), (manufacturing_tables, MFG_SEED),
+                        (realestate_tables, REALESTATE_SEED), (airline_tables, AIRLINE_SEED),
+                        (logistics_tables, LOGISTICS_SEED), (travel_tables, TRAVEL_SEED)):
+        _write_sliced(build, seed, scale, paths)
     return {name: paths[name] for name in SCHEMAS}
+
+
+_SLICE_SCALE = 10
+_ID = r"^([A-Z]+)(\d+)$"
+
+
+def _write_sliced(build, seed: int, scale: float, paths: dict[str, Path]) -> None:
+    """``build`` 的表按 ``scale`` 写出：每次生成 ``_SLICE_SCALE`` 倍（第 i 片的种子是 ``seed + i``），写完就丢。
+
+    编号（``*_id`` 列里“字母 + 数字”的值）按字母前缀接着前面的片往下排，引用跟着一起改；没有编号列的小汇总表
+    （例如各渠道的费用）按第一列把数值列加起来。``scale`` 不超过一片时就是 ``build(scale=scale)`` 本身。
+    """
+    n_slices = max(1, math.ceil(scale / _SLICE_SCALE - 1e-9))
+    offsets: dict[str, int] = {}
+    totals: dict[str, list[pd.DataFrame]] = {}
+    for i in range(n_slices):
+        part = scale / n_slices
+        tables = build(scale=part, seed=seed + i)
+        seen: dict[str, int] = {}
+        for name, table in tables.items():
+            id_columns = [c for c in table.columns if c.endswith("_id")]
+            if not id_columns:
+                totals.setdefault(name, []).append(table)
+                continue
+            for column in id_columns:
+                parts = table[column].str.extract(_ID)
+                numbers = pd.to_numeric(parts[1])
+                for prefix, biggest in numbers.groupby(parts[0]).max().items():
+                    seen[prefix] = max(seen.get(prefix, 0), int(biggest))
+                if i:
+                    width = parts[1].str.len()
+                    shifted = numbers + parts[0].map(offsets).fillna(0)
+                    renumbered = [None if pd.isna(p) else f"{p}{int(n):0{int(w)}d}"
+                                  for p, n, w in zip(parts[0], shifted, width, strict=True)]
+                    table[column] = table[column].where(parts[0].isna(), pd.Series(renumbered, index=table.index))
+            _write_table(paths[name], name, table, append=i > 0)
+        for prefix, biggest in seen.items():
+            offsets[prefix] = offsets.get(prefix, 0) + biggest
+    for name, parts in totals.items():
+        first = parts[0]
+        numeric = [c for c in first.columns[1:] if pd.api.types.is_float_dtype(first[c])]
+        summed = pd.concat(parts).groupby(first.columns[0], sort=False)[numeric].sum().round(2)
+        _write_table(paths[name], name, first.assign(**{c: summed[c].to_numpy() for c in numeric}))
 
 
 def dictionary_file(name: str) -> str:

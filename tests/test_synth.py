@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_lab import load_dataset, synth
+from crm_lab import load_dataset, synth, synth_cases
 from crm_lab.data import CRMDataError, _apply_schema, read_table
 from crm_lab.schema import DTYPES, SCHEMAS
 from crm_lab.synth import write_shop_tables
@@ -660,3 +660,41 @@ def test_scaled_build_is_byte_identical(tmp_path):
         synth.write_course_tables(folder, scale=0.2, chunk=250)
     for name in SCHEMAS:
         assert (first / f"{name}.csv").read_bytes() == (second / f"{name}.csv").read_bytes(), name
+
+
+def test_sliced_case_tables_number_on_and_keep_references(tmp_path, monkeypatch):
+    monkeypatch.setattr(synth, "_SLICE_SCALE", 0.1)  # scale 0.25 in three slices instead of one
+    paths = synth.write_course_tables(tmp_path, scale=0.25, chunk=400)
+    tables = {name: load_any(paths[name], name) for name in SCHEMAS}
+    one_go = synth.b2b_tables(scale=0.25 / 3)  # the first slice is the builder itself
+    assert len(tables["b2b_accounts"]) > 2 * len(one_go["b2b_accounts"])
+    pd.testing.assert_frame_equal(tables["b2b_accounts"].head(len(one_go["b2b_accounts"]))[["account_id"]],
+                                  one_go["b2b_accounts"][["account_id"]])
+    for name, key in (("b2b_accounts", "account_id"), ("b2b_contacts", "contact_id"), ("b2b_orders", "b2b_order_id"),
+                      ("b2b_opportunities", "opportunity_id"), ("b2b_activities", "activity_id"),
+                      ("mfg_dealers", "dealer_id"), ("mfg_orders", "order_id"), ("realestate_leads", "lead_id"),
+                      ("airline_members", "member_id"), ("logistics_customers", "customer_id"),
+                      ("logistics_shipments", "shipment_id"), ("travel_bookings", "booking_id"),
+                      ("travel_reviews", "review_id")):
+        assert tables[name][key].is_unique, name
+    contacts = tables["b2b_contacts"].set_index("contact_id")
+    activities = tables["b2b_activities"]
+    assert (contacts.loc[activities["contact_id"], "account_id"].to_numpy() == activities["account_id"]).all()
+    opportunities = tables["b2b_opportunities"].set_index("opportunity_id")
+    won = tables["b2b_orders"].dropna(subset=["opportunity_id"])
+    assert (opportunities.loc[won["opportunity_id"], "account_id"].to_numpy() == won["account_id"]).all()
+    assert tables["mfg_orders"]["dealer_id"].isin(tables["mfg_dealers"]["dealer_id"]).all()
+    assert tables["logistics_shipments"]["customer_id"].isin(tables["logistics_customers"]["customer_id"]).all()
+    bookings = tables["travel_bookings"].set_index("booking_id")
+    reviews = tables["travel_reviews"]
+    assert (reviews["reviewed_at"] >= bookings.loc[reviews["booking_id"], "departure_date"].to_numpy()).all()
+    # the channel costs add up the three slices: fixed costs by scale, commission and rewards by the deals written
+    costs = tables["realestate_channel_costs"].set_index("channel")["cost"]
+    expected = synth.realestate_tables(scale=0.25)["realestate_channel_costs"].set_index("channel")["cost"]
+    fixed = ["自然到访", "网络", "户外广告"]
+    assert np.allclose(costs[fixed].to_numpy(), expected[fixed].to_numpy(), atol=0.05)
+    leads = tables["realestate_leads"]
+    deals = leads[leads["deal"]]
+    agent = deals.loc[deals["channel"] == "中介", "deal_amount_wan"].sum() * 10000 * synth_cases._RE_AGENT_COMMISSION
+    assert math.isclose(costs["中介"], agent, abs_tol=0.05)
+    assert costs["老带新"] == (deals["channel"] == "老带新").sum() * synth_cases._RE_REFERRAL_REWARD
