@@ -955,6 +955,8 @@ def campaign_tables(customers: pd.DataFrame, orders: pd.DataFrame, *,
         responded = np.zeros(n, dtype=bool)
         for group, rate in zip(["全部"] if len(rates) == 1 else ["A组", "B组"], rates, strict=True):
             members = np.flatnonzero(groups == group)
+            if not members.size:  # a small chunk of customers (write_course_tables) may have nobody to target
+                continue
             weight = np.where(has_order[members], 6.0, 1.0)
             chosen = rng.choice(members, size=int(round(rate * len(members))), replace=False, p=weight / weight.sum())
             responded[chosen] = True
