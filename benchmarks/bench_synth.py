@@ -13,7 +13,11 @@ to a temporary folder that is deleted afterwards; their size is recorded.
 
 There is no baseline in the same run for the sequential speed-up: the code before it is gone (its output is
 byte-identical). ``BEFORE_SPEEDUP`` keeps what it took on the same 2-CPU machine, measured once before the change.
-Run: ``python benchmarks/bench_synth.py [--shop-scales 1 5] [--builders-scale 10] [--stream-scales 50 1000]``.
+``write_course_tables`` (what ``python -m crm_lab.synth --scale N --out DIR`` runs) writes every course table at
+``--all-scales`` (default 100), also in a fresh process: the shop tables streamed, the tables built on them per chunk,
+b2b and the case tables in memory.
+Run: ``python benchmarks/bench_synth.py [--shop-scales 1 5] [--builders-scale 10] [--stream-scales 50 1000]
+[--all-scales 100]``.
 """
 
 from __future__ import annotations
@@ -98,11 +102,12 @@ def count_rows(path: Path) -> int:
 
 
 def measure_in_this_process(how: str, scale: float, chunk: int) -> dict:
-    """One run of ``how`` ("streamed" or "in_memory"); called in a fresh process by ``measure``."""
+    """One run of ``how`` ("streamed", "all" or "in_memory"); called in a fresh process by ``measure``."""
     start, start_cpu = time.perf_counter(), time.process_time()
-    if how == "streamed":
+    if how in ("streamed", "all"):
+        write = synth.write_shop_tables if how == "streamed" else synth.write_course_tables
         with tempfile.TemporaryDirectory(prefix="crm-lab-bench-") as folder:
-            paths = synth.write_shop_tables(folder, scale=scale, chunk=chunk)
+            paths = write(folder, scale=scale, chunk=chunk)
             wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
             rows = {name: count_rows(path) for name, path in paths.items()}
             disk = sum(path.stat().st_size for path in paths.values())
@@ -121,7 +126,7 @@ def measure_in_this_process(how: str, scale: float, chunk: int) -> dict:
 def measure(how: str, scale: float, chunk: int) -> dict:
     command = [sys.executable, __file__, "--measure", how, "--stream-scales", str(scale), "--chunk", str(chunk)]
     result = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    print(f"{how} shop tables (scale={scale:g}): {result['wall_seconds']:.1f} s wall, "
+    print(f"{how} tables (scale={scale:g}): {result['wall_seconds']:.1f} s wall, "
           f"{result['cpu_seconds']:.1f} s CPU, peak {result['peak_rss_mb']} MB, "
           f"{result['rows']['shop_order_lines']:,} order lines", flush=True)
     return result
@@ -148,7 +153,9 @@ def main() -> None:
     parser.add_argument("--stream-baseline-max", type=float, default=100,
                         help="time the in-memory shop_tables baseline only up to this scale")
     parser.add_argument("--chunk", type=int, default=synth.SHOP_CHUNK, help="customers per chunk of the streamed run")
-    parser.add_argument("--measure", choices=["streamed", "in_memory"], help=argparse.SUPPRESS)
+    parser.add_argument("--all-scales", type=float, nargs="*", default=[100],
+                        help="scales of write_course_tables, every course table (e.g. 100 1000); none: skip them")
+    parser.add_argument("--measure", choices=["streamed", "all", "in_memory"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:  # the child process of ``measure``
         print(json.dumps(measure_in_this_process(args.measure, args.stream_scales[0], args.chunk)))
@@ -170,6 +177,8 @@ def main() -> None:
                 for name, seconds in BEFORE_SPEEDUP["builders_cpu_seconds_at_scale_10"].items()}
     result["streamed_shop_tables"] = [stream_speed(scale, args.chunk, args.stream_baseline_max)
                                       for scale in args.stream_scales]
+    result["all_course_tables"] = [{"scale": scale, "chunk": args.chunk, **measure("all", scale, args.chunk)}
+                                   for scale in args.all_scales]
     write_result("synth", result)
 
 

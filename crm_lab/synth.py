@@ -1,14 +1,15 @@
 """课程数据的生成器：固定随机种子，每次生成的文件一字不差。
 
 运行 ``python -m crm_lab.synth``（或 ``crm-lab datasets --rebuild``）把所有表和数据字典
-写进 ``datasets/``；``python -m crm_lab.synth --scale 1000 --out 文件夹`` 只把基准测试用的大规模商城表
-分块写进另一个文件夹（见 ``write_shop_tables``）。数据是虚构的，但按真实小店的规律生成（教职工客单价更高、常客更可能
-办会员、到店次数多的顾客满意度更高），让学生有东西可以发现。
+写进 ``datasets/``；``python -m crm_lab.synth --scale 1000 --out 文件夹`` 把基准测试用的大规模
+全部课程表写进另一个文件夹（见 ``write_course_tables``）。数据是虚构的，但按真实小店的规律生成（教职工客单价更高、
+常客更可能办会员、到店次数多的顾客满意度更高），让学生有东西可以发现。
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import math
 from bisect import bisect_right
 from contextlib import ExitStack
@@ -48,7 +49,22 @@ from crm_lab.schema import (
     SURVEY_PARTS,
     SURVEY_RESPONSES,
 )
-from crm_lab.synth_cases import CASE_DICTIONARIES, case_tables, case_teacher_notes, messy_customer_tables
+from crm_lab.synth_cases import (
+    AIRLINE_SEED,
+    CASE_DICTIONARIES,
+    LOGISTICS_SEED,
+    MFG_SEED,
+    REALESTATE_SEED,
+    TRAVEL_SEED,
+    airline_tables,
+    case_tables,
+    case_teacher_notes,
+    logistics_tables,
+    manufacturing_tables,
+    messy_customer_tables,
+    realestate_tables,
+    travel_tables,
+)
 from crm_lab.synth_draws import choice_cdf, pick
 
 SEED = 20250908
@@ -669,12 +685,12 @@ def _shop_chunk_csv(tables: dict[str, dict[str, np.ndarray]], first: dict[str, i
 
 
 def write_shop_tables(out_dir: str | Path, *, scale: float, seed: int = SHOP_SEED,
-                      chunk: int = SHOP_CHUNK) -> dict[str, Path]:
+                      chunk: int = SHOP_CHUNK, on_chunk=None) -> dict[str, Path]:
     """把大规模的商城五张表（基准测试用，``scale`` 到 1000 即约 300 万位客户）分块写成 CSV，返回 {表名: 文件}。
 
     列、类型和文件格式同发放的 ``datasets/shop_*.csv``（带 BOM 的 UTF-8），埋下的规律也一样（二八集中、
     一起买的商品、差评后流失、寒暑假淡季），商品目录就是发放的那一份。每次生成 ``chunk`` 位客户，写完就丢，
-    所以内存不随 ``scale`` 增长。
+    所以内存不随 ``scale`` 增长。给出 ``on_chunk`` 时，每写完一块就把这一块的 {表名: CSV 行（不带表头）} 交给它。
 
     这是整批模拟（见 ``_shop_chunk``），比逐位模拟的 ``shop_tables`` 快约 6 倍，但随机数的抽取顺序不同：数据不是
     ``shop_tables(scale=...)`` 的那一份。同样的 ``scale``、``seed``、``chunk`` 得到一字不差的文件。
@@ -710,8 +726,11 @@ def write_shop_tables(out_dir: str | Path, *, scale: float, seed: int = SHOP_SEE
             file.write(",".join(SCHEMAS[name].column_names).encode("utf-8-sig") + b"\n")
         for i, start in enumerate(range(0, n_customers, chunk)):
             tables = _shop_chunk(_chunk_rng(seed, i), min(chunk, n_customers - start))
-            for name, rows in _shop_chunk_csv(tables, written).items():
-                files[name].write(rows)
+            rows = _shop_chunk_csv(tables, written)
+            for name, data in rows.items():
+                files[name].write(data)
+            if on_chunk is not None:
+                on_chunk(rows)
             for name, columns in tables.items():
                 written[name] += next(iter(columns.values())).size
     return paths
@@ -936,6 +955,8 @@ def campaign_tables(customers: pd.DataFrame, orders: pd.DataFrame, *,
         responded = np.zeros(n, dtype=bool)
         for group, rate in zip(["全部"] if len(rates) == 1 else ["A组", "B组"], rates, strict=True):
             members = np.flatnonzero(groups == group)
+            if not members.size:  # a small chunk of customers (write_course_tables) may have nobody to target
+                continue
             weight = np.where(has_order[members], 6.0, 1.0)
             chosen = rng.choice(members, size=int(round(rate * len(members))), replace=False, p=weight / weight.sum())
             responded[chosen] = True
@@ -1384,6 +1405,133 @@ def build_tables(*, scale: float = 1) -> dict[str, pd.DataFrame]:
     return {name: tables[name] for name in SCHEMAS}
 
 
+def _write_table(path: Path, name: str, table: pd.DataFrame, *, append: bool = False) -> None:
+    schema = SCHEMAS[name]
+    encoding = "utf-8" if append and schema.encoding == "utf-8-sig" else schema.encoding
+    table[schema.column_names].to_csv(path, mode="a" if append else "w", header=not append, index=False,
+                                      encoding=encoding, lineterminator="\r\n" if schema.raw else "\n")
+
+
+def _chunk_frame(name: str, rows: bytes) -> pd.DataFrame:
+    header = ",".join(SCHEMAS[name].column_names).encode("utf-8") + b"\n"
+    return pd.read_csv(io.BytesIO(header + rows))
+
+
+def write_course_tables(out_dir: str | Path, *, scale: float, chunk: int = SHOP_CHUNK) -> dict[str, Path]:
+    """把全部课程表按 ``scale`` 倍的大小写成 CSV（基准测试用，不随课件发放），返回 {表名: 文件}。
+
+    - 商城五张表由 ``write_shop_tables`` 分块写出；
+    - 依赖商城客户和订单的 leads、lead_source_costs、campaigns、campaign_targets、survey_items、survey_responses
+      逐块生成：每写完一块商城客户（``chunk`` 位），就用这一块的客户和订单调用 ``lead_tables``、
+      ``campaign_tables``、``survey_tables``（第 i 块的随机种子是各自的默认种子加 i），编号接着往下排，
+      所以内存只和 ``chunk`` 有关。各块的 lead_source_costs 按月份和来源把花费加起来；campaigns 每个活动
+      的预算和花费是各块之和（每块的固定费用都算一次，相当于每块客户各办一场）；survey_items 每块都一样，写一次；
+    - b2b 五张表和五个行业案例的表每次生成 10 倍（一片），编号接着往下排（见 ``_write_sliced``），内存只和一片有关；
+      每片内部按日期排序，片与片之间不再整体按日期排序，单位名称在不同片之间可能重复；
+    - campus_fair_customers 最多 999 位、messy_customers 只从第一块客户里抽（发放大小的 ``scale`` 倍，
+      不超过第一块的客户数）：它们是小表练习，不随 ``scale`` 无限变大。
+
+    同样的 ``scale`` 和 ``chunk`` 得到一字不差的文件。
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     paths = write_course_tables(folder, scale=0.05, chunk=60)
+    ...     leads = pd.read_csv(paths["leads"])
+    >>> sorted(paths) == sorted(SCHEMAS), leads["lead_id"].is_unique
+    (True, True)
+    """
+    out = Path(out_dir)
+    paths = {name: out / f"{name}.csv" for name in SCHEMAS}  # write_shop_tables 检查参数、建文件夹
+    counts = {"leads": 0, "survey_responses": 0}
+    costs: list[pd.DataFrame] = []
+    campaigns: list[pd.DataFrame] = []
+    first_customers: list[pd.DataFrame] = []
+
+    def derived(rows: dict[str, bytes]) -> None:
+        i = len(campaigns)
+        customers = _chunk_frame("shop_customers", rows["shop_customers"])
+        orders = _chunk_frame("shop_orders", rows["shop_orders"])
+        part = len(customers) / 3000
+        tables = {**lead_tables(customers, scale=part, seed=LEADS_SEED + i),
+                  **campaign_tables(customers, orders, seed=CAMPAIGN_SEED + i),
+                  **survey_tables(customers, scale=part, seed=SURVEY_SEED + i)}
+        for name, column, prefix, digits in (("leads", "lead_id", "L", 5),
+                                             ("survey_responses", "respondent_id", "R", 4)):
+            start = counts[name]
+            tables[name][column] = [f"{prefix}{start + k + 1:0{digits}d}" for k in range(len(tables[name]))]
+            counts[name] += len(tables[name])
+        for name in ("leads", "campaign_targets", "survey_responses"):
+            _write_table(paths[name], name, tables[name], append=i > 0)
+        if i == 0:
+            _write_table(paths["survey_items"], "survey_items", tables["survey_items"])
+            first_customers.append(customers)
+        costs.append(tables["lead_source_costs"])
+        campaigns.append(tables["campaigns"])
+
+    write_shop_tables(out, scale=scale, chunk=chunk, on_chunk=derived)
+    spend = pd.concat(costs).groupby(["month", "source"], sort=False)["spend"].sum().round(2)
+    lead_costs = costs[0].assign(spend=spend.to_numpy())
+    lead_costs["spend_items"] = lead_costs["spend_items"].where(lead_costs["spend"] > 0, "本月没有投入")
+    _write_table(paths["lead_source_costs"], "lead_source_costs", lead_costs)
+    money = ["budget", "cost"]
+    totals = pd.concat(campaigns).groupby("campaign_id", sort=False)[money].sum().round(2)
+    _write_table(paths["campaigns"], "campaigns", campaigns[0].assign(**{c: totals[c].to_numpy() for c in money}))
+
+    shop_customers = first_customers[0]
+    small = {"campus_fair_customers": campus_fair_customers(min(999, max(50, int(round(50 * scale))))),
+             **messy_customer_tables(shop_customers, n=min(len(shop_customers), max(100, int(round(400 * scale)))))}
+    for name, table in small.items():
+        _write_table(paths[name], name, table)
+    for build, seed in ((b2b_tables, B2B_SEED), (manufacturing_tables, MFG_SEED),
+                        (realestate_tables, REALESTATE_SEED), (airline_tables, AIRLINE_SEED),
+                        (logistics_tables, LOGISTICS_SEED), (travel_tables, TRAVEL_SEED)):
+        _write_sliced(build, seed, scale, paths)
+    return {name: paths[name] for name in SCHEMAS}
+
+
+_SLICE_SCALE = 10
+_ID = r"^([A-Z]+)(\d+)$"
+
+
+def _write_sliced(build, seed: int, scale: float, paths: dict[str, Path]) -> None:
+    """``build`` 的表按 ``scale`` 写出：每次生成 ``_SLICE_SCALE`` 倍（第 i 片的种子是 ``seed + i``），写完就丢。
+
+    编号（``*_id`` 列里“字母 + 数字”的值）按字母前缀接着前面的片往下排，引用跟着一起改；没有编号列的小汇总表
+    （例如各渠道的费用）按第一列把数值列加起来。``scale`` 不超过一片时就是 ``build(scale=scale)`` 本身。
+    """
+    n_slices = max(1, math.ceil(scale / _SLICE_SCALE - 1e-9))
+    offsets: dict[str, int] = {}
+    totals: dict[str, list[pd.DataFrame]] = {}
+    for i in range(n_slices):
+        part = scale / n_slices
+        tables = build(scale=part, seed=seed + i)
+        seen: dict[str, int] = {}
+        for name, table in tables.items():
+            id_columns = [c for c in table.columns if c.endswith("_id")]
+            if not id_columns:
+                totals.setdefault(name, []).append(table)
+                continue
+            for column in id_columns:
+                parts = table[column].str.extract(_ID)
+                numbers = pd.to_numeric(parts[1])
+                for prefix, biggest in numbers.groupby(parts[0]).max().items():
+                    seen[prefix] = max(seen.get(prefix, 0), int(biggest))
+                if i:
+                    width = parts[1].str.len()
+                    shifted = numbers + parts[0].map(offsets).fillna(0)
+                    renumbered = [None if pd.isna(p) else f"{p}{int(n):0{int(w)}d}"
+                                  for p, n, w in zip(parts[0], shifted, width, strict=True)]
+                    table[column] = table[column].where(parts[0].isna(), pd.Series(renumbered, index=table.index))
+            _write_table(paths[name], name, table, append=i > 0)
+        for prefix, biggest in seen.items():
+            offsets[prefix] = offsets.get(prefix, 0) + biggest
+    for name, parts in totals.items():
+        first = parts[0]
+        numeric = [c for c in first.columns[1:] if pd.api.types.is_float_dtype(first[c])]
+        summed = pd.concat(parts).groupby(first.columns[0], sort=False)[numeric].sum().round(2)
+        _write_table(paths[name], name, first.assign(**{c: summed[c].to_numpy() for c in numeric}))
+
+
 def dictionary_file(name: str) -> str:
     """表 ``name`` 写在 ``datasets/`` 里的哪一份数据字典：行业案例各有一份，其余都在 README.md。"""
     for file, (_, _, names) in CASE_DICTIONARIES.items():
@@ -1683,7 +1831,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--notes", default=str(TEACHER_NOTES),
                         help="数据字典教师部分的输出文件（默认：源码目录下的 docs/teacher_data_notes.md）")
     parser.add_argument("--scale", type=float,
-                        help="只生成基准测试用的商城五张表（shop_*），客户数是发放的 scale 倍（最多 1000），分块写入")
+                        help="生成基准测试用的全部课程表，大小是发放的 scale 倍（最多 1000），商城表分块写入")
     parser.add_argument("--chunk", type=int, default=SHOP_CHUNK, help=f"--scale 时每块的客户数（默认 {SHOP_CHUNK}）")
     args = parser.parse_args(argv)
     if args.scale is None:
@@ -1691,7 +1839,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.out is None:
         parser.error("--scale 生成的是基准测试数据，不能写进发放的 datasets/：请用 --out 指定输出文件夹")
     else:
-        written = write_shop_tables(args.out, scale=args.scale, chunk=args.chunk).values()
+        written = write_course_tables(args.out, scale=args.scale, chunk=args.chunk).values()
     for path in written:
         print(f"已写出 {path}")
 

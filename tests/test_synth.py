@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_lab import load_dataset, synth
+from crm_lab import load_dataset, synth, synth_cases
 from crm_lab.data import CRMDataError, _apply_schema, read_table
 from crm_lab.schema import DTYPES, SCHEMAS
 from crm_lab.synth import write_shop_tables
@@ -550,8 +550,8 @@ def test_streamed_build_refuses_a_file_as_folder(tmp_path):
 
 def test_command_line_streams_to_a_folder_and_never_into_datasets(tmp_path, capsys):
     synth.main(["--scale", "0.1", "--chunk", "100", "--out", str(tmp_path)])
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.csv" for n in SHOP_NAMES)
-    assert capsys.readouterr().out.count("已写出") == 5
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.csv" for n in SCHEMAS)
+    assert capsys.readouterr().out.count("已写出") == len(SCHEMAS)
     with pytest.raises(SystemExit):
         synth.main(["--scale", "1"])
     assert "--out" in capsys.readouterr().err
@@ -580,3 +580,121 @@ def test_streamed_build_keeps_one_chunk_in_memory(tmp_path):
     lines = {scale: (tmp_path / scale / "shop_order_lines.csv").stat().st_size for scale in ("0.5", "2")}
     assert lines["2"] > 3 * lines["0.5"]
     assert large < 1.5 * small  # four times the data, about the same peak: one chunk at a time
+
+
+# ---------------------------------------------------------------- every table at benchmark size
+
+
+def load_any(path, name):
+    schema = SCHEMAS[name]
+    if schema.raw:
+        return read_table(path, encoding=schema.encoding, sep=",", dtype=str)
+    return _apply_schema(read_table(path), schema)
+
+
+@pytest.fixture(scope="module")
+def scaled_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("scaled")
+    # 6,000 customers in chunks of 2,500: three chunks, the last one short
+    synth.main(["--scale", "2", "--chunk", "2500", "--out", str(folder)])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def scaled(scaled_folder):
+    return {name: load_any(scaled_folder / f"{name}.csv", name) for name in SCHEMAS}
+
+
+def test_command_line_writes_every_table_at_scale(scaled):
+    assert list(scaled) == list(SCHEMAS)
+    shipped_rows = {name: len(load_dataset(name)) for name in ("shop_customers", "leads", "survey_responses",
+                                                              "b2b_accounts", "airline_members", "mfg_dealers")}
+    for name, rows in shipped_rows.items():
+        assert 1.8 * rows <= len(scaled[name]) <= 2.2 * rows, name
+
+
+def test_scaled_ids_are_unique_and_numbered_on_across_chunks(scaled):
+    leads, responses = scaled["leads"], scaled["survey_responses"]
+    assert leads["lead_id"].tolist() == [f"L{k + 1:05d}" for k in range(len(leads))]
+    assert responses["respondent_id"].tolist() == [f"R{k + 1:04d}" for k in range(len(responses))]
+    assert not scaled["campaign_targets"].duplicated(["campaign_id", "customer_id"]).any()
+    assert not scaled["lead_source_costs"].duplicated(["month", "source"]).any()
+    for name, key in (("b2b_accounts", "account_id"), ("b2b_contacts", "contact_id"), ("mfg_dealers", "dealer_id"),
+                      ("airline_members", "member_id"), ("travel_bookings", "booking_id")):
+        assert scaled[name][key].is_unique, name
+
+
+def test_scaled_references_point_at_the_shop_tables(scaled):
+    customers = scaled["shop_customers"].set_index("customer_id")
+    orders = scaled["shop_orders"].set_index("order_id")
+    converted = scaled["leads"]["customer_id"].dropna()
+    assert converted.is_unique and converted.isin(customers.index).all()
+    # converted leads come from every chunk, not only the first one
+    assert converted.str[1:].astype(int).max() > 5000
+    targets = scaled["campaign_targets"]
+    assert customers.loc[targets["customer_id"], "consent_marketing"].all()
+    ordered = targets.dropna(subset=["order_id"])
+    assert (orders.loc[ordered["order_id"], "customer_id"].to_numpy() == ordered["customer_id"].to_numpy()).all()
+    assert set(targets["campaign_id"]) == set(scaled["campaigns"]["campaign_id"])
+    assert scaled["survey_responses"]["customer_id"].dropna().isin(customers.index).all()
+    assert scaled["messy_customers_clean"]["customer_id"].isin(customers.index).all()
+    assert scaled["b2b_contacts"]["account_id"].isin(scaled["b2b_accounts"]["account_id"]).all()
+    assert scaled["b2b_orders"]["account_id"].isin(scaled["b2b_accounts"]["account_id"]).all()
+    assert scaled["travel_reviews"]["booking_id"].isin(scaled["travel_bookings"]["booking_id"]).all()
+
+
+def test_scaled_lead_costs_add_up_the_chunks(scaled):
+    leads, costs = scaled["leads"], scaled["lead_source_costs"]
+    per_month = leads.assign(month=leads["created_at"].dt.strftime("%Y-%m")).groupby(["month", "source"]).size()
+    spend = costs.set_index(["month", "source"])["spend"]
+    had_leads = per_month[per_month > 0].index
+    assert (spend.loc[had_leads] > 0).all()
+    # the advertising account pays a fixed 300 a month in each of the three chunks
+    ads = spend.xs("网络广告", level="source")
+    assert (ads >= 3 * 300).all()
+
+
+def test_scaled_build_is_byte_identical(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        synth.write_course_tables(folder, scale=0.2, chunk=250)
+    for name in SCHEMAS:
+        assert (first / f"{name}.csv").read_bytes() == (second / f"{name}.csv").read_bytes(), name
+
+
+def test_sliced_case_tables_number_on_and_keep_references(tmp_path, monkeypatch):
+    monkeypatch.setattr(synth, "_SLICE_SCALE", 0.1)  # scale 0.25 in three slices instead of one
+    paths = synth.write_course_tables(tmp_path, scale=0.25, chunk=400)
+    tables = {name: load_any(paths[name], name) for name in SCHEMAS}
+    one_go = synth.b2b_tables(scale=0.25 / 3)  # the first slice is the builder itself
+    assert len(tables["b2b_accounts"]) > 2 * len(one_go["b2b_accounts"])
+    pd.testing.assert_frame_equal(tables["b2b_accounts"].head(len(one_go["b2b_accounts"]))[["account_id"]],
+                                  one_go["b2b_accounts"][["account_id"]])
+    for name, key in (("b2b_accounts", "account_id"), ("b2b_contacts", "contact_id"), ("b2b_orders", "b2b_order_id"),
+                      ("b2b_opportunities", "opportunity_id"), ("b2b_activities", "activity_id"),
+                      ("mfg_dealers", "dealer_id"), ("mfg_orders", "order_id"), ("realestate_leads", "lead_id"),
+                      ("airline_members", "member_id"), ("logistics_customers", "customer_id"),
+                      ("logistics_shipments", "shipment_id"), ("travel_bookings", "booking_id"),
+                      ("travel_reviews", "review_id")):
+        assert tables[name][key].is_unique, name
+    contacts = tables["b2b_contacts"].set_index("contact_id")
+    activities = tables["b2b_activities"]
+    assert (contacts.loc[activities["contact_id"], "account_id"].to_numpy() == activities["account_id"]).all()
+    opportunities = tables["b2b_opportunities"].set_index("opportunity_id")
+    won = tables["b2b_orders"].dropna(subset=["opportunity_id"])
+    assert (opportunities.loc[won["opportunity_id"], "account_id"].to_numpy() == won["account_id"]).all()
+    assert tables["mfg_orders"]["dealer_id"].isin(tables["mfg_dealers"]["dealer_id"]).all()
+    assert tables["logistics_shipments"]["customer_id"].isin(tables["logistics_customers"]["customer_id"]).all()
+    bookings = tables["travel_bookings"].set_index("booking_id")
+    reviews = tables["travel_reviews"]
+    assert (reviews["reviewed_at"] >= bookings.loc[reviews["booking_id"], "departure_date"].to_numpy()).all()
+    # the channel costs add up the three slices: fixed costs by scale, commission and rewards by the deals written
+    costs = tables["realestate_channel_costs"].set_index("channel")["cost"]
+    expected = synth.realestate_tables(scale=0.25)["realestate_channel_costs"].set_index("channel")["cost"]
+    fixed = ["自然到访", "网络", "户外广告"]
+    assert np.allclose(costs[fixed].to_numpy(), expected[fixed].to_numpy(), atol=0.05)
+    leads = tables["realestate_leads"]
+    deals = leads[leads["deal"]]
+    agent = deals.loc[deals["channel"] == "中介", "deal_amount_wan"].sum() * 10000 * synth_cases._RE_AGENT_COMMISSION
+    assert math.isclose(costs["中介"], agent, abs_tol=0.05)
+    assert costs["老带新"] == (deals["channel"] == "老带新").sum() * synth_cases._RE_REFERRAL_REWARD
