@@ -65,6 +65,18 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
+@contextlib.contextmanager
+def shot_on_failure(page, name: str):
+    """Screenshot ``name`` if the block fails; best effort, never hides the real failure."""
+    (SHOTS / f"{name}.png").unlink(missing_ok=True)  # a stale one from an earlier run would mislead
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            shot(page, name)
+        raise
+
+
 def replace_code(page, cell, code: str) -> None:
     """Put `code` into a cell's editor as a student would, and check nothing got auto-indented/closed."""
     from playwright.sync_api import expect
@@ -120,8 +132,7 @@ def run_answer_and_test(page, test_cell) -> None:
 def test_m0_exercise_1_wrong_then_right_then_validate(page):
     from playwright.sync_api import expect
 
-    (SHOTS / "m0_failure.png").unlink(missing_ok=True)  # a stale one from an earlier run would mislead
-    try:
+    with shot_on_failure(page, "m0_failure"):
         notebook = page.locator(".jp-NotebookPanel .jp-Notebook")
         expect(notebook.locator(".jp-Cell").first).to_be_visible(timeout=120 * SECONDS)
         expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
@@ -175,10 +186,6 @@ def test_m0_exercise_1_wrong_then_right_then_validate(page):
         text = dialog.inner_text()
         assert EX1_HINT not in text and "order_total" not in text, text
         shot(page, "m0_validate")
-    except BaseException:
-        with contextlib.suppress(Exception):  # best effort: never hide the real failure
-            shot(page, "m0_failure")
-        raise
 
 
 def test_moving_the_report_slider_redraws_the_chart(browser, lab):
@@ -194,7 +201,7 @@ def test_moving_the_report_slider_redraws_the_chart(browser, lab):
     ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}})
     nbformat.write(notebook, lab[1] / "report_explorer.ipynb")
     page = open_notebook(browser, lab, "report_explorer.ipynb", workspace="slider")
-    try:
+    with contextlib.closing(page), shot_on_failure(page, "report_explorer_failure"):
         expect(page.locator(ACTIVE_IDLE)).to_have_count(
             1, timeout=120 * SECONDS)
         first_prompt = page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputArea-prompt")
@@ -221,12 +228,6 @@ def test_moving_the_report_slider_redraws_the_chart(browser, lab):
         after = chart.get_attribute("src")
         assert after != before and after.startswith("data:image/png")
         shot(page, "report_explorer_6")
-    except BaseException:
-        with contextlib.suppress(Exception):
-            shot(page, "report_explorer_failure")
-        raise
-    finally:
-        page.close()
 
 
 def form_box(page, title: str):
@@ -249,7 +250,7 @@ def test_e1_exercise_1_done_in_the_forms_survives_validate(browser, lab):
     record = lab[1] / "e1_accounts_contacts" / "e1_accounts_contacts.forms.json"
     record.unlink(missing_ok=True)
     page = open_notebook(browser, lab, "e1_accounts_contacts/e1_accounts_contacts.ipynb", workspace="forms")
-    try:
+    with contextlib.closing(page), shot_on_failure(page, "e1_forms_failure"):
         expect(page.locator(ACTIVE_IDLE)).to_have_count(1, timeout=120 * SECONDS)
         company = form_box(page, "我们公司的信息")
         run_all(page, lambda: expect(company).to_be_visible(timeout=60 * SECONDS))
@@ -292,9 +293,3 @@ def test_e1_exercise_1_done_in_the_forms_survives_validate(browser, lab):
         expect(dialog).to_contain_text("客户表里还没有这些客户", timeout=180 * SECONDS)  # exercise 2: not done yet
         assert "公司名称还是示例的名字" not in dialog.inner_text()
         shot(page, "e1_forms_validate")
-    except BaseException:
-        with contextlib.suppress(Exception):
-            shot(page, "e1_forms_failure")
-        raise
-    finally:
-        page.close()
