@@ -4,7 +4,7 @@
 表单放一个代码单元格，用 ``crm`` 的函数做同样的操作，这样老师可以“用代码跑一遍”，自动评分时老师版也得满分。
 这种单元格打上标签 ``teacher-only``（JupyterLab：右侧栏 → 属性检查器 → 单元格标签）。
 
-学生版里它整个不出现：nbgrader 会把答案区换成 ``raise NotImplementedError()``，而用表单完成的学生不该碰到
+学生版里它整个不出现：nbgrader 会把答案区换成一行“还没写答案”的报错，而用表单完成的学生不该碰到
 这个报错。课程的 ``nbgrader_config.py`` 把 ``RemoveTeacherOnlyCells`` 放在 ``GenerateAssignment.preprocessors``
 的最前面，所以 ``make release`` 和老师自己运行 ``nbgrader generate_assignment`` 的结果一样。
 评分单元格（测试、答案）不能打这个标签，否则学生版会缺少评分单元格：这时报错。
