@@ -113,7 +113,8 @@ def execute_solutions(assignment: str, timeout: int = 300) -> Path:
             notebook.metadata.pop("widgets", None)
             nbformat.write(notebook, path)
     finally:
-        shutil.rmtree(scratch.parent, ignore_errors=True)
+        # only this assignment's folder: releases of other assignments may be running beside this one
+        shutil.rmtree(scratch, ignore_errors=True)
     return source
 
 
