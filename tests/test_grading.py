@@ -178,31 +178,44 @@ ASSIGNMENTS = {
 }
 
 
+def notebook_of(notebooks, grade_id):
+    """The name of the notebook (of an assignment's several) that holds the cell `grade_id`."""
+    return next(name for name, notebook in notebooks.items()
+                if any(c.metadata.get("nbgrader", {}).get("grade_id") == grade_id for c in notebook.cells))
+
+
 @pytest.fixture(scope="module", params=sorted(ASSIGNMENTS))
 def graded(request, tmp_path_factory):
     assignment = request.param
-    notebook_name = f"{assignment}.ipynb"
     root = course.new_course_dir(tmp_path_factory.mktemp("course"), [assignment])
-    released = course.generate(root, assignment) / notebook_name
-    solution = nbformat.read(root / "solutions" / assignment / notebook_name, as_version=4)
-    blank = nbformat.read(released, as_version=4)
+    released_dir = course.generate(root, assignment)
+    names = sorted(p.name for p in (root / "solutions" / assignment).glob("*.ipynb"))
+    solutions = {name: nbformat.read(root / "solutions" / assignment / name, as_version=4) for name in names}
+    blanks = {name: nbformat.read(released_dir / name, as_version=4) for name in names}
+    # an assignment of one notebook calls it <assignment>.ipynb; the cases of one of several name their notebook
+    main = f"{assignment}.ipynb" if f"{assignment}.ipynb" in names else names[0]
     make_submissions, manual = ASSIGNMENTS[assignment]
     work = tmp_path_factory.mktemp("work") / "run"
-    cases = {"blank": (blank, set()), "solution": (solution, None), **make_submissions(solution, blank, work)}
+    cases = {"blank": (blanks, set()), "solution": (solutions, None),
+             **make_submissions(solutions[main], blanks[main], work)}
     shutil.rmtree(work, ignore_errors=True)
     expected = {}
     for student, (notebook, failing, *extra) in cases.items():
         hint, files = (extra[0] if extra else None), (extra[1] if len(extra) > 1 else {})
+        if isinstance(notebook, nbformat.NotebookNode):  # one notebook changed: the others are handed in solved
+            changed = notebook_of(solutions, sorted(failing)[0]) if failing else main
+            notebook = {**solutions, changed: notebook}
         folder = root / "submitted" / student / assignment
         folder.mkdir(parents=True)
-        nbformat.write(notebook, folder / notebook_name)
+        for name, content in notebook.items():
+            nbformat.write(content, folder / name)
         for name, content in files.items():
             (folder / name).write_bytes(content)
         expected[student] = (failing, hint)
     course.autograde(root, assignment, f"--Execute.timeout={TEST_TIMEOUT}")
-    points = {m["grade_id"]: m["points"] for c in solution.cells
+    points = {m["grade_id"]: m["points"] for solution in solutions.values() for c in solution.cells
               if (m := c.metadata.get("nbgrader", {})).get("grade")}
-    return root, assignment, expected, points, manual
+    return root, assignment, expected, points, manual, solutions
 
 
 def scores(graded, student):
@@ -241,7 +254,8 @@ def test_tampered_broken_or_wrong_submission_loses_only_that_exercise(graded):
         others = auto.drop(index=sorted(failing))
         assert (others["score"] == others["max_score"]).all(), (student, others)
         if hint:
-            notebook = nbformat.read(root / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+            name = notebook_of(graded[5], sorted(failing)[0])
+            notebook = nbformat.read(root / "autograded" / student / assignment / name, as_version=4)
             cell = notebook.cells[answer_index(notebook, sorted(failing)[0])]
             shown = "".join(o.get("evalue", "") for o in cell.outputs if o.get("output_type") == "error")
             assert hint in shown, (student, shown)
@@ -250,8 +264,9 @@ def test_tampered_broken_or_wrong_submission_loses_only_that_exercise(graded):
 def test_deleted_test_cells_are_restored_at_autograde(graded):
     root, assignment, expected, points = graded[:4]
     for student in expected:
-        notebook = nbformat.read(root / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
-        ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in notebook.cells}
+        ids = {c.metadata.get("nbgrader", {}).get("grade_id")
+               for path in (root / "autograded" / student / assignment).glob("*.ipynb")
+               for c in nbformat.read(path, as_version=4).cells}
         assert set(points) <= ids, (student, set(points) - ids)
 
 

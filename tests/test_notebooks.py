@@ -41,17 +41,32 @@ def test_solution_runs_clean_under_nbval(path, tmp_path):
     assert re.search(rf"\b{code_cells} passed\b", proc.stdout), proc.stdout[-2000:]
 
 
-@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.parent.name)
+# The fewest autograded and manually graded cells an assignment must have (course issues 12–14): each module m1–m6
+# counts over all its notebooks, each case notebook of m7 on its own, the other assignments per notebook.
+MINIMUM_PER_MODULE = {**{f"m{n}": (6, 2) for n in range(1, 7)}, **{f"p{n}": (5, 2) for n in (1, 2, 4, 5)}}
+MINIMUM_PER_NOTEBOOK = {"m7": (4, 1)}
+DEFAULT_MINIMUM = (5, 1)
+
+
+def graded_cells(notebook):
+    cells = nbgrader_cells(notebook)
+    tests = [(c, m) for c, m in cells if m.get("grade") and not m.get("solution")]
+    manual = [(c, m) for c, m in cells if m.get("grade") and m.get("solution")]
+    return tests, manual
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_solution_has_the_course_structure(path):
     notebook = nbformat.read(path, as_version=4)
     text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     assert "学习目标" in text and "本章小结" in text
     assert "重点" in text and "难点" in text
-    cells = nbgrader_cells(notebook)
-    tests = [(c, m) for c, m in cells if m.get("grade") and not m.get("solution")]
-    manual = [(c, m) for c, m in cells if m.get("grade") and m.get("solution")]
-    assert len(tests) >= 5, "at least 5 autograded exercises"
-    assert len(manual) >= 1, "at least 1 manually graded written answer"
+    tests, manual = graded_cells(notebook)
+    prefix = path.parent.name.split("_")[0]
+    if prefix not in MINIMUM_PER_MODULE:
+        least_tests, least_manual = MINIMUM_PER_NOTEBOOK.get(prefix, DEFAULT_MINIMUM)
+        assert len(tests) >= least_tests, f"at least {least_tests} autograded exercises"
+        assert len(manual) >= least_manual, f"at least {least_manual} manually graded written answers"
     for cell, meta in tests:
         visible = cell.source.split("### BEGIN HIDDEN TESTS")[0]
         assert "### BEGIN HIDDEN TESTS" in cell.source, f"{meta['grade_id']} has no hidden tests"
@@ -60,8 +75,25 @@ def test_solution_has_the_course_structure(path):
             f"{meta['grade_id']}: every visible assert needs a Chinese hint"
         )
         assert meta.get("points", 0) > 0 and meta.get("locked")
-    ids = [m["grade_id"] for _, m in cells]
+    for cell, meta in manual:
+        assert "评分" in cell.source, f"{meta['grade_id']}: a written task carries its rubric (评分) for the teacher"
+    ids = [m["grade_id"] for _, m in nbgrader_cells(notebook)]
     assert len(ids) == len(set(ids)), "grade_id must be unique"
+
+
+@pytest.mark.parametrize("assignment", sorted(a for a in course.assignments()
+                                              if a.split("_")[0] in MINIMUM_PER_MODULE))
+def test_module_has_enough_exercises(assignment):
+    tests, manual = [], []
+    for path in sorted((REPO / "solutions" / assignment).glob("*.ipynb")):
+        notebook_tests, notebook_manual = graded_cells(nbformat.read(path, as_version=4))
+        tests += notebook_tests
+        manual += notebook_manual
+    least_tests, least_manual = MINIMUM_PER_MODULE[assignment.split("_")[0]]
+    assert len(tests) >= least_tests, f"{assignment}: at least {least_tests} autograded exercises"
+    assert len(manual) >= least_manual, f"{assignment}: at least {least_manual} manually graded written tasks"
+    ids = [m["grade_id"] for _, m in tests + manual]
+    assert len(ids) == len(set(ids)), f"{assignment}: grade_id must be unique across its notebooks"
 
 
 def test_student_notebooks_are_generated_from_solutions(tmp_path):
@@ -109,3 +141,11 @@ def test_a_graded_cell_tagged_teacher_only_is_refused():
                                                     "nbgrader": {"grade_id": "ex1_test", "grade": True}})
     with pytest.raises(ValueError, match="评分单元格"):
         RemoveTeacherOnlyCells().preprocess(new_notebook(cells=[cell]), {})
+
+
+def test_readme_course_table_lists_every_assignment_with_hours():
+    rows = re.findall(r"^\| `(\w+)` \| (.+?) \| (\d+|–) \| (已有|编写中) \|$",
+                      (REPO / "README.md").read_text(encoding="utf-8"), flags=re.M)
+    shipped = {assignment for assignment, _, _, status in rows if status == "已有"}
+    assert shipped == set(course.assignments()), "README 的课程安排：已有的笔记本要标“已有”，还没有的标“编写中”"
+    assert len(rows) == 15 and all(hours for _, _, hours, _ in rows)
