@@ -71,6 +71,14 @@ def p3_submissions(solution, blank, workdir):
     }
 
 
+def m7_submissions(solution, blank, workdir):
+    # 物流业：先筛出有投诉的运单再分组，没有投诉的客户就从名单里消失了
+    complaints_only = replace_answer(solution, "m7l_ex3_complaints",
+                                     'complaint_count = shipments[shipments["complaint"] != "无"]'
+                                     '.groupby("customer_id").size()')
+    return {"complaints_only": (complaints_only, {"m7l_ex3_complaints_test"}, "没有投诉的客户也要保留")}
+
+
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
 # fields written as Python source so they can use the notebook's own variables (ids looked up by name).
 E1_FORMS = [
@@ -167,6 +175,7 @@ def forms_student(saves, form_tests, code_tests):
 ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
+    "m7_industry_cases": (m7_submissions, {"m7l_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
