@@ -455,6 +455,7 @@ _AIRLINE_PROFILES = {
 }
 _AIRLINE_CITIES = ["广州", "深圳", "北京", "上海", "成都", "长沙", "武汉", "昆明", "海口", "杭州", "重庆", "西安"]
 _DAYS_PER_MONTH = 30.4
+_AIRLINE_FARE_PER_KM = 0.75  # 全价机票每公里约 0.75 元（虚构，量级与国内经济舱全价相当）
 
 
 def _airline_members(scale: float, seed: int) -> tuple[pd.DataFrame, pd.Series]:
@@ -483,7 +484,7 @@ def _airline_members(scale: float, seed: int) -> tuple[pd.DataFrame, pd.Series]:
         else:
             tier = "普通卡"
         age = int(min(max(float(rng.normal(41, 10)), 19), 79))
-        rows.append((f"M{k + 1:05d}", ffp, AIRLINE_LOAD_TIME, last, flights, mileage, avg_discount,
+        rows.append((f"M{k + 1:05d}", ffp, AIRLINE_LOAD_TIME, last, flights, mileage, avg_discount, np.nan, np.nan,
                      "男" if rng.random() < 0.7 else "女", age, str(pick(rng, _AIRLINE_CITIES)), tier))
     table = _frame(rows, AIRLINE_MEMBERS)
     # 真实会员数据里常见的问题（写在教师部分）：漏填年龄和工作城市，个别年龄录错
@@ -493,7 +494,29 @@ def _airline_members(scale: float, seed: int) -> tuple[pd.DataFrame, pd.Series]:
     wrong = rng.choice(n, size=3, replace=False)
     table.loc[wrong, "age"] = [105.0, 110.0, 112.0]
     table["age"] = table["age"].astype("Int64")
+    _add_airline_fares(table, np.random.default_rng(seed + 1))
     return table, pd.Series([AIRLINE_GROUPS[g] for g in groups], index=table.index, name="planted_group")
+
+
+def _add_airline_fares(table: pd.DataFrame, rng: np.random.Generator) -> None:
+    """两年的票价收入 SUM_YR_1、SUM_YR_2：里程 × 折扣系数 × 全价每公里票价，按乘机时间分到两年里。
+
+    用单独的随机数生成器，其他列和加票价之前完全一样。教材清洗规则要处理的两种问题也埋在这里：
+    个别会员某一年的票价漏记（空值），少数会员两年票价都是 0 却有里程（积分兑换的免费机票）。
+    """
+    n = len(table)
+    total = table["seg_km_sum"] * table["avg_discount"] * _AIRLINE_FARE_PER_KM * rng.lognormal(0, 0.08, size=n)
+    middle = AIRLINE_WINDOW_START.replace(year=AIRLINE_WINDOW_START.year + 1).isoformat()
+    only_first = table["last_flight_date"] < middle
+    only_second = table["ffp_date"] >= middle
+    second_share = np.where(only_first, 0.0, np.where(only_second, 1.0, rng.uniform(0.35, 0.75, size=n)))
+    table["sum_yr_2"] = (total * second_share).round(0)
+    table["sum_yr_1"] = (total - table["sum_yr_2"]).round(0)
+    free = rng.choice(n, size=max(1, int(n * 0.015)), replace=False)
+    table.loc[free, ["sum_yr_1", "sum_yr_2"]] = 0.0
+    rest = np.setdiff1d(np.arange(n), free)
+    for column, share in (("sum_yr_1", 0.005), ("sum_yr_2", 0.003)):
+        table.loc[rng.choice(rest, size=max(1, int(n * share)), replace=False), column] = np.nan
 
 
 def airline_tables(*, scale: float = 1, seed: int = AIRLINE_SEED) -> dict[str, pd.DataFrame]:
