@@ -28,6 +28,10 @@ def answer_index(notebook, grade_id):
 
 
 def replace_answer(notebook, grade_id, source):
+    """A copy of `notebook` with the answer cell `grade_id` replaced; `notebook` may be an assignment's several
+    notebooks ({name: notebook}), then the copy is of the one that holds `grade_id`."""
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = notebook[notebook_of(notebook, grade_id)]
     notebook = copy.deepcopy(notebook)
     notebook.cells[answer_index(notebook, grade_id)].source = source
     return notebook
@@ -76,7 +80,11 @@ def m7_submissions(solution, blank, workdir):
     complaints_only = replace_answer(solution, "m7l_ex3_complaints",
                                      'complaint_count = shipments[shipments["complaint"] != "无"]'
                                      '.groupby("customer_id").size()')
-    return {"complaints_only": (complaints_only, {"m7l_ex3_complaints_test"}, "没有投诉的客户也要保留")}
+    # 航空业：把“标准化”做成了缩放到 0～1（min-max），平均值不是 0，k-means 用的也就不是 z 分数
+    min_max = replace_answer(solution, "m7a_ex3_zscore", "raw = lrfmc[LRFMC_COLUMNS]\n"
+                             "my_z = (raw - raw.min()) / (raw.max() - raw.min())")
+    return {"complaints_only": (complaints_only, {"m7l_ex3_complaints_test"}, "没有投诉的客户也要保留"),
+            "min_max_scaling": (min_max, {"m7a_ex3_zscore_test"}, "标准化后每列的平均值应为 0")}
 
 
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
@@ -175,7 +183,7 @@ def forms_student(saves, form_tests, code_tests):
 ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
-    "m7_industry_cases": (m7_submissions, {"m7l_memo"}),
+    "m7_industry_cases": (m7_submissions, {"m7l_memo", "m7a_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
@@ -201,18 +209,17 @@ def graded(request, tmp_path_factory):
     names = sorted(p.name for p in (root / "solutions" / assignment).glob("*.ipynb"))
     solutions = {name: nbformat.read(root / "solutions" / assignment / name, as_version=4) for name in names}
     blanks = {name: nbformat.read(released_dir / name, as_version=4) for name in names}
-    # an assignment of one notebook calls it <assignment>.ipynb; the cases of one of several name their notebook
-    main = f"{assignment}.ipynb" if f"{assignment}.ipynb" in names else names[0]
+    # the cases of an assignment of one notebook get that notebook; of several, all of them ({name: notebook})
+    solution, blank = (solutions[names[0]], blanks[names[0]]) if len(names) == 1 else (solutions, blanks)
     make_submissions, manual = ASSIGNMENTS[assignment]
     work = tmp_path_factory.mktemp("work") / "run"
-    cases = {"blank": (blanks, set()), "solution": (solutions, None),
-             **make_submissions(solutions[main], blanks[main], work)}
+    cases = {"blank": (blanks, set()), "solution": (solutions, None), **make_submissions(solution, blank, work)}
     shutil.rmtree(work, ignore_errors=True)
     expected = {}
     for student, (notebook, failing, *extra) in cases.items():
         hint, files = (extra[0] if extra else None), (extra[1] if len(extra) > 1 else {})
         if isinstance(notebook, nbformat.NotebookNode):  # one notebook changed: the others are handed in solved
-            changed = notebook_of(solutions, sorted(failing)[0]) if failing else main
+            changed = notebook_of(solutions, sorted(failing)[0]) if failing else names[0]
             notebook = {**solutions, changed: notebook}
         folder = root / "submitted" / student / assignment
         folder.mkdir(parents=True)
