@@ -75,6 +75,17 @@ def p3_submissions(solution, blank, workdir):
     }
 
 
+def m2_submissions(solution, blank, workdir):
+    # 漏斗人数用 value_counts() 数：数的是停在每一步的线索，不是走到（或走过）这一步的线索
+    stopped_here = replace_answer(solution, "m2_ex7_reached",
+                                  'reached = leads["stage_reached"].astype(str).value_counts().reindex(order)')
+    # 电话名单没有先筛掉已成交、已流失的线索
+    all_statuses = replace_answer(solution, "m2_ex6_call_list",
+                                  'call_list = lead_tools.priority_list(scored, priorities=("A",), top=10)')
+    return {"stopped_here": (stopped_here, {"m2_ex7_reached_test"}, "value_counts() 数的是停在这一步的"),
+            "all_statuses": (all_statuses, {"m2_ex6_call_list_test"}, "先筛选 status == “跟进中”")}
+
+
 def m7_submissions(solution, blank, workdir):
     # 物流业：先筛出有投诉的运单再分组，没有投诉的客户就从名单里消失了
     complaints_only = replace_answer(solution, "m7l_ex3_complaints",
@@ -182,6 +193,7 @@ def forms_student(saves, form_tests, code_tests):
 # assignment → (its submissions beyond blank and solution, the manually graded cells)
 ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
+    "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7l_memo", "m7a_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
