@@ -83,7 +83,17 @@ def m7_submissions(solution, blank, workdir):
     # 航空业：把“标准化”做成了缩放到 0～1（min-max），平均值不是 0，k-means 用的也就不是 z 分数
     min_max = replace_answer(solution, "m7a_ex3_zscore", "raw = lrfmc[LRFMC_COLUMNS]\n"
                              "my_z = (raw - raw.min()) / (raw.max() - raw.min())")
-    return {"complaints_only": (complaints_only, {"m7l_ex3_complaints_test"}, "没有投诉的客户也要保留"),
+    # 房地产：每套成交的成本除以了来访组数（那是每个来访客户的成本）
+    per_lead = replace_answer(solution, "m7r_ex2_cost", 'cost_per_deal = (costs.set_index("channel")["cost"] '
+                              '/ leads["channel"].value_counts()).sort_values()')
+    # 制造业：响应时间用了平均数，几条特别慢的请求把它拉高了
+    mean_hours = replace_answer(solution, "m7m_ex5_service", 'after = service["opened_at"] >= launch\n'
+                                'median_before = float(service.loc[~after, "response_hours"].mean())\n'
+                                'median_after = float(service.loc[after, "response_hours"].mean())\n'
+                                'portal_share_after = float((service.loc[after, "channel"] == "网上服务平台").mean())')
+    return {"mean_not_median": (mean_hours, {"m7m_ex5_service_test"}, "用中位数 median()"),
+            "per_lead_cost": (per_lead, {"m7r_ex2_cost_test"}, "分母应是成交套数"),
+            "complaints_only": (complaints_only, {"m7l_ex3_complaints_test"}, "没有投诉的客户也要保留"),
             "min_max_scaling": (min_max, {"m7a_ex3_zscore_test"}, "标准化后每列的平均值应为 0")}
 
 
@@ -183,7 +193,7 @@ def forms_student(saves, form_tests, code_tests):
 ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
-    "m7_industry_cases": (m7_submissions, {"m7l_memo", "m7a_memo"}),
+    "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
