@@ -86,16 +86,29 @@ def m2_submissions(solution, blank, workdir):
             "all_statuses": (all_statuses, {"m2_ex6_call_list_test"}, "先筛选 status == “跟进中”")}
 
 
-def m7_submissions(solution, blank, workdir):
-    # 物流业：先筛出有投诉的运单再分组，没有投诉的客户就从名单里消失了
-    complaints_only = replace_answer(solution, "m7l_ex3_complaints",
-                                     'complaint_count = shipments[shipments["complaint"] != "无"]'
-                                     '.groupby("customer_id").size()')
-    # 航空业：把“标准化”做成了缩放到 0～1（min-max），平均值不是 0，k-means 用的也就不是 z 分数
-    min_max = replace_answer(solution, "m7a_ex3_zscore", "raw = lrfmc[LRFMC_COLUMNS]\n"
-                             "my_z = (raw - raw.min()) / (raw.max() - raw.min())")
-    return {"complaints_only": (complaints_only, {"m7l_ex3_complaints_test"}, "没有投诉的客户也要保留"),
-            "min_max_scaling": (min_max, {"m7a_ex3_zscore_test"}, "标准化后每列的平均值应为 0")}
+def m7_submissions(solutions, blanks, workdir):
+    """One student who makes the usual mistake once in each industry case (one notebook run per case, not four)."""
+    mistakes = {
+        # 制造业：响应时间用了平均数，几条特别慢的请求把它拉高了
+        "m7m_ex5_service": ('after = service["opened_at"] >= launch\n'
+                            'median_before = float(service.loc[~after, "response_hours"].mean())\n'
+                            'median_after = float(service.loc[after, "response_hours"].mean())\n'
+                            'portal_share_after = float((service.loc[after, "channel"] == "网上服务平台").mean())',
+                            "用中位数 median()"),
+        # 房地产：每套成交的成本除以了来访组数（那是每个来访客户的成本）
+        "m7r_ex2_cost": ('cost_per_deal = (costs.set_index("channel")["cost"] '
+                         '/ leads["channel"].value_counts()).sort_values()', "分母应是成交套数"),
+        # 航空业：把“标准化”做成了缩放到 0～1（min-max），平均值不是 0，k-means 用的也就不是 z 分数
+        "m7a_ex3_zscore": ("raw = lrfmc[LRFMC_COLUMNS]\nmy_z = (raw - raw.min()) / (raw.max() - raw.min())",
+                           "标准化后每列的平均值应为 0"),
+        # 物流业：先筛出有投诉的运单再分组，没有投诉的客户就从名单里消失了
+        "m7l_ex3_complaints": ('complaint_count = shipments[shipments["complaint"] != "无"]'
+                               '.groupby("customer_id").size()', "没有投诉的客户也要保留"),
+    }
+    changed = {notebook_of(solutions, grade_id): replace_answer(solutions, grade_id, source)
+               for grade_id, (source, _) in mistakes.items()}
+    return {"one_mistake_per_case": (changed, {f"{grade_id}_test" for grade_id in mistakes},
+                                     {f"{grade_id}_test": hint for grade_id, (_, hint) in mistakes.items()})}
 
 
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
@@ -195,7 +208,7 @@ ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
-    "m7_industry_cases": (m7_submissions, {"m7l_memo", "m7a_memo"}),
+    "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
@@ -231,8 +244,8 @@ def graded(request, tmp_path_factory):
     for student, (notebook, failing, *extra) in cases.items():
         hint, files = (extra[0] if extra else None), (extra[1] if len(extra) > 1 else {})
         if isinstance(notebook, nbformat.NotebookNode):  # one notebook changed: the others are handed in solved
-            changed = notebook_of(solutions, sorted(failing)[0]) if failing else names[0]
-            notebook = {**solutions, changed: notebook}
+            notebook = {notebook_of(solutions, sorted(failing)[0]) if failing else names[0]: notebook}
+        notebook = {**solutions, **notebook}  # notebooks a case leaves out are handed in solved
         folder = root / "submitted" / student / assignment
         folder.mkdir(parents=True)
         for name, content in notebook.items():
@@ -281,12 +294,14 @@ def test_tampered_broken_or_wrong_submission_loses_only_that_exercise(graded):
         assert (auto.loc[sorted(failing), "score"] == 0).all(), (student, auto)
         others = auto.drop(index=sorted(failing))
         assert (others["score"] == others["max_score"]).all(), (student, others)
-        if hint:
-            name = notebook_of(graded[5], sorted(failing)[0])
+        # a hint is the Chinese fragment the (first) failing test must show, or {test grade_id: fragment}
+        hints = hint if isinstance(hint, dict) else {sorted(failing)[0]: hint} if hint else {}
+        for test_id, fragment in hints.items():
+            name = notebook_of(graded[5], test_id)
             notebook = nbformat.read(root / "autograded" / student / assignment / name, as_version=4)
-            cell = notebook.cells[answer_index(notebook, sorted(failing)[0])]
+            cell = notebook.cells[answer_index(notebook, test_id)]
             shown = "".join(o.get("evalue", "") for o in cell.outputs if o.get("output_type") == "error")
-            assert hint in shown, (student, shown)
+            assert fragment in shown, (student, test_id, shown)
 
 
 def test_deleted_test_cells_are_restored_at_autograde(graded):
