@@ -101,6 +101,11 @@ def m7_submissions(solutions, blanks, workdir):
         # 航空业：把“标准化”做成了缩放到 0～1（min-max），平均值不是 0，k-means 用的也就不是 z 分数
         "m7a_ex3_zscore": ("raw = lrfmc[LRFMC_COLUMNS]\nmy_z = (raw - raw.min()) / (raw.max() - raw.min())",
                            "标准化后每列的平均值应为 0"),
+        # 旅游业：“报名过”就算回头客（>= 1），回头客比例成了 100%
+        "m7t_ex1_repeat": ('repeaters = trips_per_customer[trips_per_customer > 1].index\n'
+                           'repeat_share = float((trips_per_customer >= 1).mean())\n'
+                           'repeat_booking_share = float(bookings.loc[bookings["customer_id"].isin(repeaters), "amount"]'
+                           '.sum() / bookings["amount"].sum())', "报名次数 > 1 的客户数"),
         # 物流业：先筛出有投诉的运单再分组，没有投诉的客户就从名单里消失了
         "m7l_ex3_complaints": ('complaint_count = shipments[shipments["complaint"] != "无"]'
                                '.groupby("customer_id").size()', "没有投诉的客户也要保留"),
@@ -208,7 +213,7 @@ ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
-    "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo"}),
+    "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
