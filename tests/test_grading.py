@@ -87,6 +87,21 @@ def m7_submissions(solution, blank, workdir):
             "min_max_scaling": (min_max, {"m7a_ex3_zscore_test"}, "标准化后每列的平均值应为 0")}
 
 
+def m3_submissions(solution, blank, workdir):
+    # Excel 日期序列号按 1900-01-01 起算（应从 1899-12-30 起算），每个日期都晚了两天
+    wrong_origin = replace_answer(solution, "ex4_excel_dates",
+                                  'is_serial = step["registered_at"].str.fullmatch(r"\\d{5}", na=False)\n'
+                                  'days = step.loc[is_serial, "registered_at"].astype(int)\n'
+                                  'serial_dates = pd.Timestamp("1900-01-01") + pd.to_timedelta(days, unit="D")')
+    # 生日短信名单忘了看客户是否同意接收营销信息
+    no_consent = replace_answer(solution, "ex8_sms_list",
+                                'targets = cleaned[cleaned["birth_month"] == 9]\n'
+                                'sms_list = privacy.mask_columns(targets[["customer_id", "name", "phone", "birth_month"]], '
+                                '{"name": "name"})')
+    return {"excel_origin_1900": (wrong_origin, {"ex4_excel_dates_test"}, "1899-12-30"),
+            "sms_without_consent": (no_consent, {"ex8_sms_list_test"}, "没同意接收营销信息")}
+
+
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
 # fields written as Python source so they can use the notebook's own variables (ids looked up by name).
 E1_FORMS = [
@@ -183,6 +198,7 @@ def forms_student(saves, form_tests, code_tests):
 ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
+    "m3_customer_data": (m3_submissions, {"written_card", "written_privacy"}),
     "m7_industry_cases": (m7_submissions, {"m7l_memo", "m7a_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
