@@ -96,8 +96,8 @@ def m3_submissions(solution, blank, workdir):
     # 生日短信名单忘了看客户是否同意接收营销信息
     no_consent = replace_answer(solution, "ex8_sms_list",
                                 'targets = cleaned[cleaned["birth_month"] == 9]\n'
-                                'sms_list = privacy.mask_columns(targets[["customer_id", "name", "phone", "birth_month"]], '
-                                '{"name": "name"})')
+                                'sms_list = privacy.mask_columns(\n'
+                                '    targets[["customer_id", "name", "phone", "birth_month"]], {"name": "name"})')
     return {"excel_origin_1900": (wrong_origin, {"ex4_excel_dates_test"}, "1899-12-30"),
             "sms_without_consent": (no_consent, {"ex8_sms_list_test"}, "没同意接收营销信息")}
 
