@@ -88,7 +88,8 @@ def simulate_triggers(customers: pd.DataFrame, orders: pd.DataFrame, *, start, e
 
     例子
     ----
-    >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"], "registered_at": pd.to_datetime(["2026-03-01", "2026-01-05"]),
+    >>> customers = pd.DataFrame({"customer_id": ["C1", "C2"],
+    ...                           "registered_at": pd.to_datetime(["2026-03-01", "2026-01-05"]),
     ...                           "birth_month": [3, 7], "consent_marketing": [True, True]})
     >>> orders = pd.DataFrame({"customer_id": ["C2"], "order_time": pd.to_datetime(["2025-12-20 10:00"]),
     ...                        "status": ["已完成"]})
@@ -101,7 +102,8 @@ def simulate_triggers(customers: pd.DataFrame, orders: pd.DataFrame, *, start, e
     """
     first, last = _day(start, "start"), _day(end, "end")
     if last < first:
-        raise CRMDataError(f"end 参数（{last.date()}）早于 start 参数（{first.date()}）：请把模拟的最后一天写在第一天之后。")
+        raise CRMDataError(f"end 参数（{last.date()}）早于 start 参数（{first.date()}）："
+                           "请把模拟的最后一天写在第一天之后。")
     rules = _check_rules(default_rules() if rules is None else rules)
     holdout = _check_holdout(holdout)
     needed = [customer] + [c for c in (registered, birth_month, consent) if c is not None
@@ -116,8 +118,8 @@ def simulate_triggers(customers: pd.DataFrame, orders: pd.DataFrame, *, start, e
     done = orders if status is None else orders[~orders[status].astype(object).isin(set(exclude_status))]
     days = pd.to_datetime(done[order_time], errors="coerce").dt.normalize()
     if days.isna().any():
-        raise CRMDataError(f"订单表（orders 参数）的 {order_time} 列有 {int(days.isna().sum())} 个空的或读不懂的下单时间。"
-                           "请先补全或删掉这些订单。")
+        raise CRMDataError(f"订单表（orders 参数）的 {order_time} 列有 {int(days.isna().sum())} 个"
+                           "空的或读不懂的下单时间。请先补全或删掉这些订单。")
     order_days = pd.DataFrame({customer: done[customer].to_numpy(), "day": days.to_numpy()}).drop_duplicates()
     order_days = order_days.sort_values([customer, "day"])
 
@@ -125,9 +127,8 @@ def simulate_triggers(customers: pd.DataFrame, orders: pd.DataFrame, *, start, e
     for rule in rules.itertuples(index=False):
         offset = pd.Timedelta(days=int(rule.days))
         if rule.event == "注册":
-            when = pd.DataFrame({customer: customers[customer].to_numpy(),
-                                 "date": pd.to_datetime(customers[registered], errors="coerce").dt.normalize().to_numpy()
-                                 + offset})
+            joined = pd.to_datetime(customers[registered], errors="coerce").dt.normalize()
+            when = pd.DataFrame({customer: customers[customer].to_numpy(), "date": joined.to_numpy() + offset})
         elif rule.event == "生日月":
             months = pd.to_numeric(customers[birth_month], errors="coerce")
             parts = []
@@ -137,7 +138,8 @@ def simulate_triggers(customers: pd.DataFrame, orders: pd.DataFrame, *, start, e
                 parts.append(pd.DataFrame({customer: customers.loc[ok, customer].to_numpy(), "date": dates.to_numpy()}))
             when = pd.concat(parts, ignore_index=True)
         elif rule.event == "下单后":
-            when = pd.DataFrame({customer: order_days[customer].to_numpy(), "date": order_days["day"].to_numpy() + offset})
+            when = pd.DataFrame({customer: order_days[customer].to_numpy(),
+                                 "date": order_days["day"].to_numpy() + offset})
         else:  # 沉默：最近一单之后第 days 天，中间没有再下单
             following = order_days.groupby(customer)["day"].shift(-1)
             due = order_days["day"] + offset
@@ -229,13 +231,15 @@ def _check_rules(rules) -> pd.DataFrame:
         raise CRMDataError("规则表（rules 参数）是空的：至少要有一条规则。")
     bad_event = ~rules["event"].isin(EVENTS)
     if bad_event.any():
-        raise CRMDataError(f"规则表（rules 参数）第 {', '.join(str(i + 1) for i in np.flatnonzero(bad_event))} 行的 event "
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(bad_event))
+        raise CRMDataError(f"规则表（rules 参数）第 {rows} 行的 event "
                            f"不认识（{', '.join(map(str, rules.loc[bad_event, 'event']))}）。event 只能是："
                            f"{' / '.join(EVENTS)}。")
     days = pd.to_numeric(rules["days"], errors="coerce")
     bad_days = days.isna() | (days < 0) | (days != days.round())
     if bad_days.any():
-        raise CRMDataError(f"规则表（rules 参数）第 {', '.join(str(i + 1) for i in np.flatnonzero(bad_days))} 行的 days "
+        rows = ", ".join(str(i + 1) for i in np.flatnonzero(bad_days))
+        raise CRMDataError(f"规则表（rules 参数）第 {rows} 行的 days "
                            "应该是 0 或正整数（那个日子之后第几天发）。")
     if (rules["event"].eq("沉默") & days.lt(1)).any():
         raise CRMDataError("规则表（rules 参数）里“沉默”规则的 days 至少是 1：沉默 0 天没有意义。")

@@ -32,7 +32,8 @@ __all__ = ["purchase_matrix", "item_similarity", "recommend_items", "recommend_p
 _RECOMMENDATION_COLUMNS = ["rank", "score"]
 
 
-def purchase_matrix(purchases: pd.DataFrame, *, customer: str = "customer_id", item: str = "product_id") -> pd.DataFrame:
+def purchase_matrix(purchases: pd.DataFrame, *, customer: str = "customer_id",
+                    item: str = "product_id") -> pd.DataFrame:
     """购买明细 → 客户 × 商品矩阵：每位客户一行、每种商品一列，买过（不论几次）为 1，没买过为 0。
 
     参数
@@ -58,8 +59,8 @@ def purchase_matrix(purchases: pd.DataFrame, *, customer: str = "customer_id", i
     missing = purchases[customer].isna() | purchases[item].isna()
     kept = purchases.loc[~missing, [customer, item]]
     if kept.empty:
-        raise CRMDataError(f"购买明细（purchases 参数）里没有同时写了 {customer} 和 {item} 的行，无法组成客户 × 商品矩阵。"
-                           "请确认读对了表、列名写对了。")
+        raise CRMDataError(f"购买明细（purchases 参数）里没有同时写了 {customer} 和 {item} 的行，"
+                           "无法组成客户 × 商品矩阵。请确认读对了表、列名写对了。")
     matrix = pd.crosstab(kept[customer], kept[item]).clip(upper=1).astype(int)
     matrix.index.name, matrix.columns.name = customer, item
     matrix.attrs["report"] = {"输入行数": len(purchases), "排除的缺少客户或商品的行": int(missing.sum()),

@@ -6,8 +6,8 @@ import pytest
 
 from crm_lab import CRMDataError, load_dataset
 from crm_lab.recommend import (
-    holdout_last_order,
     hit_rate,
+    holdout_last_order,
     item_similarity,
     purchase_matrix,
     recommend_items,
@@ -48,7 +48,7 @@ def test_recommendations_exclude_bought_items_and_rank_by_summed_similarity():
     matrix = tiny()
     rec = recommend_items(matrix, n=3)
     bought = {(c, p) for c in matrix.index for p in matrix.columns if matrix.loc[c, p]}
-    assert not bought & set(zip(rec["customer_id"], rec["product_id"]))
+    assert not bought & set(zip(rec["customer_id"], rec["product_id"], strict=True))
     c1 = rec[rec["customer_id"] == "C1"]
     sim = item_similarity(matrix)
     assert c1["product_id"].tolist() == ["P3"]  # P4 has score 0 and is not recommended
