@@ -131,6 +131,16 @@ def m3_submissions(solution, blank, workdir):
             "sms_without_consent": (no_consent, {"ex8_sms_list_test"}, "没同意接收营销信息")}
 
 
+def m6_2_submissions(solution, blank, workdir):
+    # 余弦相似度只算了点积（两种都买过的客户数），忘了除以两列长度之积
+    dot_only = replace_answer(solution, "m6b_ex2_cosine",
+                              'sim_noodle_ham = (matrix["P005"] * matrix["P006"]).sum()')
+    # 最相似的商品没有去掉商品自己（自己和自己的相似度是 1）
+    with_itself = replace_answer(solution, "m6b_ex3_most_similar", 'best_for_pen = similarity["P102"].idxmax()')
+    return {"dot_only": (dot_only, {"m6b_ex2_cosine_test"}, "除以两列长度之积"),
+            "with_itself": (with_itself, {"m6b_ex3_most_similar_test"}, "要先去掉它自己")}
+
+
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
 # fields written as Python source so they can use the notebook's own variables (ids looked up by name).
 E1_FORMS = [
@@ -230,6 +240,7 @@ ASSIGNMENTS = {
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
     "m3_customer_data": (m3_submissions, {"written_card", "written_privacy"}),
+    "m6_crm_marketing": (m6_2_submissions, {"m6b_idic_plan", "m6b_journey"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
