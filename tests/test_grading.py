@@ -98,6 +98,23 @@ def m7_submissions(solution, blank, workdir):
             "min_max_scaling": (min_max, {"m7a_ex3_zscore_test"}, "标准化后每列的平均值应为 0")}
 
 
+def m6_1_submissions(solution, blank, workdir):
+    # ROI 用销售额而不是毛利算：把进价也当成赚到的钱
+    revenue_roi = replace_answer(solution, "m6a_ex3_roi",
+                                 'per = targets.groupby("campaign_id").agg(response_rate=("responded", "mean"), '
+                                 'revenue=("order_amount", "sum"))\n'
+                                 'spend = campaigns.set_index("campaign_id")["cost"]\n'
+                                 'campaign_stats = per[["response_rate"]].copy()\n'
+                                 'campaign_stats["roi"] = (per["revenue"] - spend) / spend')
+    # 只看差值为正就宣布 B 组胜出，没看置信区间包含 0
+    point_estimate = replace_answer(solution, "m6a_ex5_verdict",
+                                    'orders_test = experiment.ab_test(ab, group="ab_group", converted="ordered")\n'
+                                    'p_value_ordered = orders_test["p_value"]\n'
+                                    'verdict_ordered = "B组更好" if orders_test["difference"] > 0 else "A组更好"')
+    return {"revenue_roi": (revenue_roi, {"m6a_ex3_roi_test"}, "要用毛利"),
+            "point_estimate": (point_estimate, {"m6a_ex5_verdict_test"}, "置信区间包含 0")}
+
+
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
 # fields written as Python source so they can use the notebook's own variables (ids looked up by name).
 E1_FORMS = [
@@ -195,6 +212,7 @@ ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
+    "m6_crm_marketing": (m6_1_submissions, {"m6a_relationship_plan", "m6a_campaign_proposal"}),
     "m7_industry_cases": (m7_submissions, {"m7l_memo", "m7a_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
