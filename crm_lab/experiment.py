@@ -80,7 +80,8 @@ def campaign_roi(campaigns: pd.DataFrame, targets: pd.DataFrame, *, margin: floa
     ...                         "responded": [True, True, False, False, True, False],
     ...                         "ordered": [True, False, False, False, False, False],
     ...                         "order_amount": [300.0, None, None, None, None, None]})
-    >>> campaign_roi(campaigns, targets, margin=0.5)[["targeted", "response_rate", "revenue", "roi"]]  # doctest: +NORMALIZE_WHITESPACE
+    >>> columns = ["targeted", "response_rate", "revenue", "roi"]
+    >>> campaign_roi(campaigns, targets, margin=0.5)[columns]  # doctest: +NORMALIZE_WHITESPACE
                  targeted  response_rate  revenue  roi
     campaign_id
     CP1                 4            0.5    300.0  0.5
@@ -225,7 +226,9 @@ def sample_size(baseline: float, difference: float, *, confidence: float = 0.95,
     confidence = _check_fraction("confidence", confidence)
     power = _check_fraction("power", power)
     if isinstance(difference, bool) or not isinstance(difference, numbers.Real) or difference == 0:
-        raise CRMDataError(f"参数 difference 应该是不为 0 的小数（例如 0.015 表示提高 1.5 个百分点），收到 {difference!r}。")
+        raise CRMDataError(
+            f"参数 difference 应该是不为 0 的小数（例如 0.015 表示提高 1.5 个百分点），收到 {difference!r}。"
+        )
     target = baseline + float(difference)
     if not 0 < target < 1:
         raise CRMDataError(
