@@ -37,6 +37,17 @@ def replace_answer(notebook, grade_id, source):
     return notebook
 
 
+def one_student_with_mistakes(solutions, mistakes):
+    """The case of one student who makes each of `mistakes` ({answer grade_id: (wrong source, hint the test shows)})
+    in an assignment of several notebooks: one notebook run per notebook, however many mistakes."""
+    changed = {}
+    for grade_id, (source, _) in mistakes.items():
+        name = notebook_of(solutions, grade_id)
+        changed[name] = replace_answer(changed.get(name, solutions[name]), grade_id, source)
+    return (changed, {f"{grade_id}_test" for grade_id in mistakes},
+            {f"{grade_id}_test": hint for grade_id, (_, hint) in mistakes.items()})
+
+
 def m0_submissions(solution, blank, workdir):
     deleted = replace_answer(solution, "ex3_member_price", "def member_price(price, level):\n    return price")
     del deleted.cells[answer_index(deleted, "ex3_member_price_test")]
@@ -110,10 +121,7 @@ def m7_submissions(solutions, blanks, workdir):
         "m7l_ex3_complaints": ('complaint_count = shipments[shipments["complaint"] != "无"]'
                                '.groupby("customer_id").size()', "没有投诉的客户也要保留"),
     }
-    changed = {notebook_of(solutions, grade_id): replace_answer(solutions, grade_id, source)
-               for grade_id, (source, _) in mistakes.items()}
-    return {"one_mistake_per_case": (changed, {f"{grade_id}_test" for grade_id in mistakes},
-                                     {f"{grade_id}_test": hint for grade_id, (_, hint) in mistakes.items()})}
+    return {"one_mistake_per_case": one_student_with_mistakes(solutions, mistakes)}
 
 
 def m3_submissions(solution, blank, workdir):
@@ -131,14 +139,25 @@ def m3_submissions(solution, blank, workdir):
             "sms_without_consent": (no_consent, {"ex8_sms_list_test"}, "没同意接收营销信息")}
 
 
-def m6_2_submissions(solution, blank, workdir):
-    # 余弦相似度只算了点积（两种都买过的客户数），忘了除以两列长度之积
-    dot_only = replace_answer(solution, "m6b_ex2_cosine",
-                              'sim_noodle_ham = (matrix["P005"] * matrix["P006"]).sum()')
-    # 最相似的商品没有去掉商品自己（自己和自己的相似度是 1）
-    with_itself = replace_answer(solution, "m6b_ex3_most_similar", 'best_for_pen = similarity["P102"].idxmax()')
-    return {"dot_only": (dot_only, {"m6b_ex2_cosine_test"}, "除以两列长度之积"),
-            "with_itself": (with_itself, {"m6b_ex3_most_similar_test"}, "要先去掉它自己")}
+def m6_submissions(solutions, blanks, workdir):
+    """One student who makes the usual mistakes of both m6 notebooks."""
+    return {"usual_mistakes": one_student_with_mistakes(solutions, {
+        # m6_1: ROI 用销售额而不是毛利算：把进价也当成赚到的钱
+        "m6a_ex3_roi": ('per = targets.groupby("campaign_id").agg(response_rate=("responded", "mean"), '
+                        'revenue=("order_amount", "sum"))\n'
+                        'spend = campaigns.set_index("campaign_id")["cost"]\n'
+                        'campaign_stats = per[["response_rate"]].copy()\n'
+                        'campaign_stats["roi"] = (per["revenue"] - spend) / spend', "要用毛利"),
+        # m6_1: 只看差值为正就宣布 B 组胜出，没看置信区间包含 0
+        "m6a_ex5_verdict": ('orders_test = experiment.ab_test(ab, group="ab_group", converted="ordered")\n'
+                            'p_value_ordered = orders_test["p_value"]\n'
+                            'verdict_ordered = "B组更好" if orders_test["difference"] > 0 else "A组更好"',
+                            "置信区间包含 0"),
+        # m6_2: 余弦相似度只算了点积（两种都买过的客户数），忘了除以两列长度之积
+        "m6b_ex2_cosine": ('sim_noodle_ham = (matrix["P005"] * matrix["P006"]).sum()', "除以两列长度之积"),
+        # m6_2: 最相似的商品没有去掉商品自己（自己和自己的相似度是 1）
+        "m6b_ex3_most_similar": ('best_for_pen = similarity["P102"].idxmax()', "要先去掉它自己"),
+    })}
 
 
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
@@ -240,7 +259,8 @@ ASSIGNMENTS = {
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
     "m3_customer_data": (m3_submissions, {"written_card", "written_privacy"}),
-    "m6_crm_marketing": (m6_2_submissions, {"m6b_idic_plan", "m6b_journey"}),
+    "m6_crm_marketing": (m6_submissions, {"m6a_relationship_plan", "m6a_campaign_proposal", "m6b_idic_plan",
+                                          "m6b_journey"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
