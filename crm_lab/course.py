@@ -77,11 +77,12 @@ def new_course_dir(parent: str | Path, assignment_ids: list[str] | None = None) 
     """在 ``parent`` 下建一个课程目录：复制 nbgrader_config.py 和 solutions/ 里的作业。"""
     root = source_checkout()
     course = Path(parent)
+    # files a notebook writes when a teacher runs it in place (its results, a demo database) are not course material
+    leftovers = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*_output", "*.db")
     course.mkdir(parents=True, exist_ok=True)
     shutil.copy2(root / CONFIG_FILE, course / CONFIG_FILE)
     for assignment in assignment_ids or assignments():
-        shutil.copytree(root / "solutions" / assignment, course / "solutions" / assignment,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(root / "solutions" / assignment, course / "solutions" / assignment, ignore=leftovers)
     return course
 
 

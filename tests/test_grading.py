@@ -104,8 +104,8 @@ def m7_submissions(solutions, blanks, workdir):
         # 旅游业：“报名过”就算回头客（>= 1），回头客比例成了 100%
         "m7t_ex1_repeat": ('repeaters = trips_per_customer[trips_per_customer > 1].index\n'
                            'repeat_share = float((trips_per_customer >= 1).mean())\n'
-                           'repeat_booking_share = float(bookings.loc[bookings["customer_id"].isin(repeaters), "amount"]'
-                           '.sum() / bookings["amount"].sum())', "报名次数 > 1 的客户数"),
+                           'repeat_booking_share = float(bookings.loc[bookings["customer_id"].isin(repeaters), '
+                           '"amount"].sum() / bookings["amount"].sum())', "报名次数 > 1 的客户数"),
         # 物流业：先筛出有投诉的运单再分组，没有投诉的客户就从名单里消失了
         "m7l_ex3_complaints": ('complaint_count = shipments[shipments["complaint"] != "无"]'
                                '.groupby("customer_id").size()', "没有投诉的客户也要保留"),
@@ -114,6 +114,31 @@ def m7_submissions(solutions, blanks, workdir):
                for grade_id, (source, _) in mistakes.items()}
     return {"one_mistake_per_case": (changed, {f"{grade_id}_test" for grade_id in mistakes},
                                      {f"{grade_id}_test": hint for grade_id, (_, hint) in mistakes.items()})}
+
+
+def m3_submissions(solution, blank, workdir):
+    # Excel 日期序列号按 1900-01-01 起算（应从 1899-12-30 起算），每个日期都晚了两天
+    wrong_origin = replace_answer(solution, "ex4_excel_dates",
+                                  'is_serial = step["registered_at"].str.fullmatch(r"\\d{5}", na=False)\n'
+                                  'days = step.loc[is_serial, "registered_at"].astype(int)\n'
+                                  'serial_dates = pd.Timestamp("1900-01-01") + pd.to_timedelta(days, unit="D")')
+    # 生日短信名单忘了看客户是否同意接收营销信息
+    no_consent = replace_answer(solution, "ex8_sms_list",
+                                'targets = cleaned[cleaned["birth_month"] == 9]\n'
+                                'sms_list = privacy.mask_columns(\n'
+                                '    targets[["customer_id", "name", "phone", "birth_month"]], {"name": "name"})')
+    return {"excel_origin_1900": (wrong_origin, {"ex4_excel_dates_test"}, "1899-12-30"),
+            "sms_without_consent": (no_consent, {"ex8_sms_list_test"}, "没同意接收营销信息")}
+
+
+def m6_2_submissions(solution, blank, workdir):
+    # 余弦相似度只算了点积（两种都买过的客户数），忘了除以两列长度之积
+    dot_only = replace_answer(solution, "m6b_ex2_cosine",
+                              'sim_noodle_ham = (matrix["P005"] * matrix["P006"]).sum()')
+    # 最相似的商品没有去掉商品自己（自己和自己的相似度是 1）
+    with_itself = replace_answer(solution, "m6b_ex3_most_similar", 'best_for_pen = similarity["P102"].idxmax()')
+    return {"dot_only": (dot_only, {"m6b_ex2_cosine_test"}, "除以两列长度之积"),
+            "with_itself": (with_itself, {"m6b_ex3_most_similar_test"}, "要先去掉它自己")}
 
 
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
@@ -214,6 +239,8 @@ ASSIGNMENTS = {
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
+    "m3_customer_data": (m3_submissions, {"written_card", "written_privacy"}),
+    "m6_crm_marketing": (m6_2_submissions, {"m6b_idic_plan", "m6b_journey"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
