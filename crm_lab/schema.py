@@ -605,6 +605,8 @@ LOGISTICS_SHIPMENTS = TableSchema(
         Column("delivered_date", "date", "实际送达的日期", "年-月-日"),
         Column("on_time", "bool", "是否准时送达（实际送达不晚于承诺日期）"),
         Column("complaint", "category", "客户对这票货的投诉；“无”表示没有投诉", values=LOGISTICS_COMPLAINTS),
+        Column("resolution_hours", "float", "投诉从受理到处理完毕（客户确认）用了多久；没有投诉为空", "小时",
+               nullable=True),
     ),
 )
 

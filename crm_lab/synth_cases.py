@@ -553,10 +553,15 @@ _LOGISTICS_NAMES = ["优品", "鲜达", "百草", "新锐", "恒信", "美佳", 
                     "安心", "凯旋", "德润"]
 
 
+_LOGISTICS_RESOLUTION_MEDIAN_RENEWED = 14.0  # 小时：续约客户的投诉处理时间中位数
+_LOGISTICS_RESOLUTION_MEDIAN_LEFT = 40.0  # 小时：没有续约的客户
+
+
 def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[str, pd.DataFrame]:
     """生成物流业案例的两张表：签约客户（含第二年是否续约）和 2025 年的运单。
 
-    埋好的规律：每个客户的线路质量不同，延误多的客户投诉多；延误率高、投诉多的客户续约率明显更低。
+    埋好的规律：每个客户的线路质量不同，延误多的客户投诉多；延误率高、投诉多的客户续约率明显更低；
+    投诉处理得慢的客户续约率更低（见 ``_add_resolution_hours``）。
 
     >>> tables = logistics_tables(scale=0.1)
     >>> set(tables["logistics_shipments"]["customer_id"]) <= set(tables["logistics_customers"]["customer_id"])
@@ -594,7 +599,7 @@ def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[st
             weight = round(float(weight_scale * rng.lognormal(0, 0.4)), 1)
             fee = round(12 + weight * (0.8 + 0.35 * distance), 2)
             shipments.append((customer_id, ship, destination, weight, fee, promised, delivered,
-                              delivered <= promised, complaint))
+                              delivered <= promised, complaint, np.nan))
         late_rate = delays / per_year
         logit = 2.4 - 7.0 * late_rate - 0.7 * complaints + rng.normal(0, 0.5)
         renewed = bool(rng.random() < 1 / (1 + np.exp(-logit)))
@@ -604,8 +609,22 @@ def logistics_tables(*, scale: float = 1, seed: int = LOGISTICS_SEED) -> dict[st
         customers.append((customer_id, name, industry, str(pick(rng, _LOGISTICS_CITIES)), since, renewed))
     shipments.sort(key=lambda s: s[1])
     shipments = [(f"YD{i + 1:06d}", *s) for i, s in enumerate(shipments)]
-    return {"logistics_customers": _frame(customers, LOGISTICS_CUSTOMERS),
-            "logistics_shipments": _frame(shipments, LOGISTICS_SHIPMENTS)}
+    customers_table, shipments_table = _frame(customers, LOGISTICS_CUSTOMERS), _frame(shipments, LOGISTICS_SHIPMENTS)
+    _add_resolution_hours(shipments_table, customers_table, np.random.default_rng(seed + 1))
+    return {"logistics_customers": customers_table, "logistics_shipments": shipments_table}
+
+
+def _add_resolution_hours(shipments: pd.DataFrame, customers: pd.DataFrame, rng: np.random.Generator) -> None:
+    """每条投诉处理了多久。埋好的规律（服务补救）：投诉处理得快的客户续约多，拖了几天的多半不再续约。
+
+    用单独的随机数生成器，其他列和加这一列之前完全一样。
+    """
+    complained = shipments["complaint"] != "无"
+    renewed = shipments.loc[complained, "customer_id"].map(customers.set_index("customer_id")["renewed"])
+    median_hours = np.where(renewed.to_numpy(dtype=bool), _LOGISTICS_RESOLUTION_MEDIAN_RENEWED,
+                            _LOGISTICS_RESOLUTION_MEDIAN_LEFT)
+    hours = median_hours * rng.lognormal(0, 0.7, size=int(complained.sum()))
+    shipments.loc[complained, "resolution_hours"] = np.clip(hours, 0.5, 240).round(1)
 
 
 # ---------------------------------------------------------------- 旅游业：订单和点评

@@ -361,3 +361,13 @@ def test_travel_repeat_customers_spend_more_and_bad_reviews_do_not_come_back():
     assert (bookings["departure_date"] > bookings["booked_at"]).all()
     complaints = "购物店|太赶|酒店|饭菜|等人|不值|景点|客服"
     assert rated.loc[rated["rating"] <= 2, "review_text"].str.contains(complaints).all()
+
+
+def test_logistics_complaints_resolved_fast_keep_more_customers():
+    shipments, customers = load_dataset("logistics_shipments"), load_dataset("logistics_customers")
+    complained = shipments["complaint"] != "无"
+    assert shipments.loc[complained, "resolution_hours"].notna().all()
+    assert shipments.loc[~complained, "resolution_hours"].isna().all()
+    worst = shipments[complained].groupby("customer_id")["resolution_hours"].max()
+    renewed = customers.set_index("customer_id")["renewed"].astype(bool).reindex(worst.index)
+    assert renewed[worst <= 24].mean() - renewed[worst > 24].mean() > 0.3
