@@ -26,11 +26,13 @@ BUYING_ROLES = ("决策者", "影响者", "使用者", "采购者", "把关者")
 __all__ = ["BUYING_ROLES", "account_scores", "buying_centre", "contact_coverage"]
 
 
-def account_scores(table: pd.DataFrame, *, weights: dict, lower_is_better=()) -> pd.DataFrame:
-    """多指标加权打分：每项指标先用最小—最大法换算成 0～100 分，再按权重加权求和。
+def account_scores(table: pd.DataFrame, *, weights: dict, lower_is_better=(), method: str = "minmax") -> pd.DataFrame:
+    """多指标加权打分：每项指标先换算成 0～100 分，再按权重加权求和。
 
-    单项得分 = (x − 最小值) ÷ (最大值 − 最小值) × 100；越小越好的指标（``lower_is_better``）反过来：
-    (最大值 − x) ÷ (最大值 − 最小值) × 100。所有客户这一项都相同时，每家都记 100 分。
+    ``method="minmax"``（最小—最大法）：单项得分 = (x − 最小值) ÷ (最大值 − 最小值) × 100；
+    ``method="rank"``（百分位名次法）：单项得分 = (从小到大的名次 − 1) ÷ (客户数 − 1) × 100，同值取平均名次。
+    一家客户特别大时，最小—最大法会把其余客户都挤在 0 分附近，名次法不受影响。
+    越小越好的指标（``lower_is_better``）反过来：得分 = 100 − 上面的得分。所有客户这一项都相同时，每家都记 100 分。
     综合得分 = Σ 权重 × 单项得分，权重加起来必须等于 1。
 
     参数
@@ -39,6 +41,7 @@ def account_scores(table: pd.DataFrame, *, weights: dict, lower_is_better=()) ->
     weights : ``{列名: 权重}``，例如 ``{"revenue": 0.4, "profit": 0.3, "growth": 0.2, "strategic": 0.1}``；
         权重不能为负，加起来等于 1。
     lower_is_better : 越小越好的列名（例如欠款天数），可以不写。
+    method : ``"minmax"``（默认）或 ``"rank"``，见上。
 
     返回
     ----
@@ -53,7 +56,12 @@ def account_scores(table: pd.DataFrame, *, weights: dict, lower_is_better=()) ->
     B2           50.0         100.0   75.0     1
     B1          100.0           0.0   50.0     2
     B3            0.0          50.0   25.0     3
+    >>> t.loc["B1", "revenue"] = 10000.0  # 一家特别大：名次法的得分不变
+    >>> account_scores(t, weights={"revenue": 0.5, "profit": 0.5}, method="rank")["score"].to_dict()
+    {'B2': 75.0, 'B1': 50.0, 'B3': 25.0}
     """
+    if method not in ("minmax", "rank"):
+        raise CRMDataError(f"method 应该是 \"minmax\"（最小—最大法）或 \"rank\"（百分位名次法），收到 {method!r}。")
     if not isinstance(weights, dict) or not weights:
         raise CRMDataError(
             "weights 应该是一个字典 {列名: 权重}，例如 weights={\"revenue\": 0.6, \"profit\": 0.4}，"
@@ -93,10 +101,13 @@ def account_scores(table: pd.DataFrame, *, weights: dict, lower_is_better=()) ->
         low, high = float(values.min()), float(values.max())
         if high == low:
             score = pd.Series(100.0, index=table.index)
-        elif column in lower_is_better:
-            score = (high - values) / (high - low) * 100
         else:
-            score = (values - low) / (high - low) * 100
+            if method == "rank":
+                score = (values.rank(method="average") - 1) / (len(values) - 1) * 100
+            else:
+                score = (values - low) / (high - low) * 100
+            if column in lower_is_better:
+                score = 100 - score
         parts[f"{column}_score"] = score
     result = pd.DataFrame(parts, index=table.index)
     result["score"] = sum(weights[c] * result[f"{c}_score"] for c in weights)

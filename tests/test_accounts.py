@@ -98,3 +98,17 @@ def test_buying_centre_orders_roles_and_counts_touches():
     raises(lambda: buying_centre(contacts, "B7"), "没有客户 'B7'")
     raises(lambda: buying_centre(contacts, "B1", activities=acts.drop(columns="activity_date")),
            "缺少这些列：activity_date")
+
+
+def test_rank_method_is_not_squeezed_by_one_giant(table):
+    result = account_scores(table, weights={"revenue": 1.0}, method="rank")
+    assert result.loc["B1", "revenue_score"] == 100 and result.loc["B3", "revenue_score"] == 0
+    assert result.loc["B2", "revenue_score"] == pytest.approx(50)  # B2 and B4 tie: average rank 2.5 of 4
+    table.loc["B1", "revenue"] = 1e9
+    assert account_scores(table, weights={"revenue": 1.0}, method="rank")["revenue_score"].equals(
+        result["revenue_score"])
+    squeezed = account_scores(table, weights={"revenue": 1.0})
+    assert squeezed.loc["B2", "revenue_score"] < 0.01
+    low = account_scores(table, weights={"days_overdue": 1.0}, lower_is_better=["days_overdue"], method="rank")
+    assert low.loc["B1", "days_overdue_score"] == 0
+    raises(lambda: account_scores(table, weights={"revenue": 1.0}, method="zscore"), "method", "rank")
