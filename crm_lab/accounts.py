@@ -96,7 +96,8 @@ def account_scores(table: pd.DataFrame, *, weights: dict, lower_is_better=(), me
                 "请先补上（例如没有订单的客户收入记为 0：.fillna(0)）。"
             )
         if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-            raise CRMDataError(f"打分用的客户表列 {column} 不是数字（类型 {values.dtype}）。请先用 pd.to_numeric 转成数字。")
+            raise CRMDataError(
+                f"打分用的客户表列 {column} 不是数字（类型 {values.dtype}）。请先用 pd.to_numeric 转成数字。")
         values = values.astype(float)
         low, high = float(values.min()), float(values.max())
         if high == low:
@@ -150,7 +151,8 @@ def contact_coverage(contacts: pd.DataFrame, *, accounts=None, account: str = "a
     unknown_required = [r for r in required if r not in roles]
     if unknown_required:
         raise CRMDataError(
-            f"required 里的角色 {'、'.join(map(str, unknown_required))} 不在 roles 里（{'、'.join(roles)}）。请检查拼写。"
+            f"required 里的角色 {'、'.join(map(str, unknown_required))} 不在 roles 里（{'、'.join(roles)}）。"
+            "请检查拼写。"
         )
     role_values = contacts[role].astype("object")
     bad = role_values.notna() & ~role_values.isin(roles)

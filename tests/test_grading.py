@@ -91,7 +91,8 @@ def m5_submissions(solution, blank, workdir):
     # 缺决策者的大客户：筛出“角色不是决策者”的联系人，有采购者的客户就都被选进来了
     not_decider_rows = replace_answer(solution, "m5_ex7_no_decider",
                                       'no_decider = [k for k in key_accounts\n'
-                                      '              if k in set(contacts.loc[contacts["role"] != "决策者", "account_id"])]')
+                                      '              if k in set(contacts.loc[contacts["role"] != "决策者", '
+                                      '"account_id"])]')
     # 加权销售机会把已经赢单的机会也算了进去（赢单概率 100%），大客户的“机会”被夸大
     with_closed = replace_answer(solution, "m5_ex8_pipeline",
                                  'weighted = opportunities.assign(weighted=opportunities["amount"] * '
