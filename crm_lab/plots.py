@@ -639,3 +639,83 @@ def plot_roc_curve(y_true, scores, *, ax=None, title: str = "ROC 曲线", label:
     ax.set_title(title)
     ax.legend(loc="lower right")
     return ax
+
+
+def buying_centre_chart(centre, *, title: str | None = None, name: str = "name", role: str = "role",
+                        label: str | None = "title", touches: str = "touches", roles=None, ax=None):
+    """画采购中心图（buying-centre map）：中间是客户，四周是五个角色，每个角色下面列出联系人。
+
+    联系人的圆点越大，我们联系他的次数（``touches``）越多；一个联系人都没有的角色画成红色虚线框并写“缺”，
+    一眼就能看出还没“找对人”的地方。
+
+    参数
+    ----
+    centre : ``crm_lab.accounts.buying_centre`` 的结果（含 ``name``、``role`` 列，可选 ``label``、``touches`` 列）。
+    title : 标题；不给时写“采购中心图：<客户编号>”。
+    name, role, label, touches : 姓名、角色、职务、联系次数所在的列名；``label=None`` 不写职务。
+    roles : 角色顺序，默认决策者、影响者、使用者、采购者、把关者。
+    ax : 画在哪个 Axes 上；不给就新建一张图。
+
+    返回
+    ----
+    画好的 Axes。
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"name": ["张处长", "李老师"], "role": ["决策者", "使用者"], "title": ["处长", "教师"],
+    ...                   "touches": [1, 5]})
+    >>> ax = buying_centre_chart(c, title="采购中心图")
+    >>> ax.get_title()
+    '采购中心图'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    check_columns(centre, [name, role], table="采购中心名单（centre 参数，请传入 buying_centre(...) 的结果）")
+    if centre.empty:
+        raise CRMDataError("采购中心名单是空的：这家客户还没有联系人，先登记联系人再画图。")
+    roles = list(roles) if roles is not None else ["决策者", "影响者", "使用者", "采购者", "把关者"]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(11, 9))
+    ax.set_xlim(-1.2, 1.3)
+    ax.set_ylim(-1.05, 1.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    account = centre.attrs.get("account_id", "客户")
+    ax.add_patch(FancyBboxPatch((-0.22, -0.09), 0.44, 0.18, boxstyle="round,pad=0.02", color="#2c3e50"))
+    ax.text(0, 0, str(account), ha="center", va="center", color="white", fontsize=15)
+    colours = ["#c0392b", "#8e44ad", "#2980b9", "#27ae60", "#d35400"]
+    biggest = float(centre[touches].max()) if touches in centre.columns and len(centre) else 0.0
+    for i, r in enumerate(roles):
+        angle = np.pi / 2 - 2 * np.pi * i / len(roles)
+        x, y = 0.78 * np.cos(angle), 0.72 * np.sin(angle)
+        people = centre[centre[role].astype("object") == r]
+        colour = colours[i % len(colours)]
+        missing = people.empty
+        ax.plot([0, x * 0.8], [0, y * 0.8], color="#bdc3c7", linewidth=1.5, zorder=0,
+                linestyle="--" if missing else "-")
+        box = FancyBboxPatch((x - 0.2, y + 0.03), 0.4, 0.13, boxstyle="round,pad=0.02",
+                             facecolor="white" if missing else colour, edgecolor="#c0392b" if missing else colour,
+                             linestyle="--" if missing else "-", linewidth=2)
+        ax.add_patch(box)
+        ax.text(x, y + 0.095, f"缺：{r}" if missing else f"{r}（{len(people)}）", ha="center", va="center",
+                fontsize=13, color="#c0392b" if missing else "white")
+        for j, (_, person) in enumerate(people.iterrows()):
+            py = y - 0.05 - 0.11 * j
+            count = float(person[touches]) if touches in centre.columns else 0.0
+            size = 40 + 260 * (count / biggest if biggest > 0 else 0)
+            ax.scatter([x - 0.17], [py], s=size, color=colour, alpha=0.8, zorder=3)
+            text = str(person[name])
+            if label is not None and label in centre.columns and _notna(person[label]):
+                text += f"·{person[label]}"
+            if touches in centre.columns:
+                text += f"（{int(count)} 次）"
+            ax.text(x - 0.12, py, text, ha="left", va="center", fontsize=11)
+    ax.set_title(title if title is not None else f"采购中心图：{account}", fontsize=16)
+    return ax
+
+
+def _notna(value) -> bool:
+    """``value`` 不是空值（None、NaN、NaT）时为 True；给采购中心图用。"""
+    import pandas as pd
+
+    return bool(pd.notna(value))

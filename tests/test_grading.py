@@ -160,6 +160,22 @@ def m6_submissions(solutions, blanks, workdir):
     })}
 
 
+def m5_submissions(solution, blank, workdir):
+    # 缺决策者的大客户：筛出“角色不是决策者”的联系人，有采购者的客户就都被选进来了
+    not_decider_rows = replace_answer(solution, "m5_ex7_no_decider",
+                                      'no_decider = [k for k in key_accounts\n'
+                                      '              if k in set(contacts.loc[contacts["role"] != "决策者", '
+                                      '"account_id"])]')
+    # 加权销售机会把已经赢单的机会也算了进去（赢单概率 100%），大客户的“机会”被夸大
+    with_closed = replace_answer(solution, "m5_ex8_pipeline",
+                                 'weighted = opportunities.assign(weighted=opportunities["amount"] * '
+                                 'opportunities["probability"] / 100)\n'
+                                 'pipeline = weighted.groupby("account_id")["weighted"].sum().reindex(key_accounts, '
+                                 'fill_value=0)')
+    return {"not_decider_rows": (not_decider_rows, {"m5_ex7_no_decider_test"}, "筛选 role != '决策者'"),
+            "closed_in_pipeline": (with_closed, {"m5_ex8_pipeline_test"}, "只算未结束的机会")}
+
+
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
 # fields written as Python source so they can use the notebook's own variables (ids looked up by name).
 E1_FORMS = [
@@ -261,6 +277,7 @@ ASSIGNMENTS = {
     "m3_customer_data": (m3_submissions, {"written_card", "written_privacy"}),
     "m6_crm_marketing": (m6_submissions, {"m6a_relationship_plan", "m6a_campaign_proposal", "m6b_idic_plan",
                                           "m6b_journey"}),
+    "m5_key_accounts": (m5_submissions, {"m5_plan", "m5_contact_strategy"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",

@@ -69,3 +69,23 @@ def test_seaborn_theme_keeps_the_chinese_font(tmp_path):
     name = plots.set_theme(style="ticks")
     assert mpl.rcParams["font.sans-serif"][0] == name
     assert render_chinese_figure(tmp_path) == []
+
+
+def test_buying_centre_chart_marks_missing_roles(tmp_path):
+    import pandas as pd
+
+    from crm_lab.accounts import buying_centre
+    from crm_lab.data import CRMDataError
+
+    contacts = pd.DataFrame({"contact_id": ["K1", "K2"], "account_id": ["B1", "B1"], "name": ["张处长", "李老师"],
+                             "title": ["处长", "教师"], "role": ["决策者", "使用者"]})
+    centre = buying_centre(contacts, "B1", activities=pd.DataFrame({"contact_id": ["K2"], "activity_date": [
+        pd.Timestamp("2025-01-01")]}))
+    ax = plots.buying_centre_chart(centre)
+    texts = [t.get_text() for t in ax.texts]
+    assert ax.get_title() == "采购中心图：B1"
+    assert "缺：影响者" in texts and "决策者（1）" in texts and "李老师·教师（1 次）" in texts
+    ax.figure.savefig(tmp_path / "centre.png")
+    with pytest.raises(CRMDataError, match="空的"):
+        plots.buying_centre_chart(centre.iloc[:0])
+    plt.close("all")
