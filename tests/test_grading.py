@@ -79,6 +79,14 @@ def m7_submissions(solution, blank, workdir):
     return {"complaints_only": (complaints_only, {"m7l_ex3_complaints_test"}, "没有投诉的客户也要保留")}
 
 
+def p2_submissions(solution, blank, workdir):
+    # 忘了排除退货和已取消的订单：收入合计偏大
+    all_statuses = replace_answer(solution, "p2_ex1_value",
+                                  'customer_value = lines.groupby("customer_id").agg(revenue=("line_amount", "sum"), '
+                                  'gross_margin=("line_margin", "sum"))')
+    return {"all_statuses": (all_statuses, {"p2_ex1_value_test"}, "先筛选 status")}
+
+
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
 # fields written as Python source so they can use the notebook's own variables (ids looked up by name).
 E1_FORMS = [
@@ -174,6 +182,7 @@ def forms_student(saves, form_tests, code_tests):
 # assignment → (its submissions beyond blank and solution, the manually graded cells)
 ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
+    "p2_value_segmentation": (p2_submissions, {"p2_compare", "p2_naming"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7l_memo"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
