@@ -80,11 +80,12 @@ def m7_submissions(solution, blank, workdir):
 
 
 def p2_submissions(solution, blank, workdir):
-    # 忘了排除退货和已取消的订单：收入合计偏大；客户分类表由它做成，也多出只退过货的客户
+    # 忘了排除退货和已取消的订单：收入合计偏大；毛利占比和客户分类表由它算出，也跟着错
     all_statuses = replace_answer(solution, "p2_ex1_value",
                                   'customer_value = lines.groupby("customer_id").agg(revenue=("line_amount", "sum"), '
                                   'gross_margin=("line_margin", "sum"))')
-    return {"all_statuses": (all_statuses, {"p2_ex1_value_test", "p2_ex6_table_test"}, "先筛选 status")}
+    return {"all_statuses": (all_statuses, {"p2_ex1_value_test", "p2_ex4_segment_margin_test",
+                                           "p2_ex6_table_test"}, "先筛选 status")}
 
 
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
