@@ -176,6 +176,15 @@ def m5_submissions(solution, blank, workdir):
             "closed_in_pipeline": (with_closed, {"m5_ex8_pipeline_test"}, "只算未结束的机会")}
 
 
+def p2_submissions(solution, blank, workdir):
+    # 忘了排除退货和已取消的订单：收入合计偏大；毛利占比和客户分类表由它算出，也跟着错
+    all_statuses = replace_answer(solution, "p2_ex1_value",
+                                  'customer_value = lines.groupby("customer_id").agg(revenue=("line_amount", "sum"), '
+                                  'gross_margin=("line_margin", "sum"))')
+    return {"all_statuses": (all_statuses, {"p2_ex1_value_test", "p2_ex4_segment_margin_test",
+                                           "p2_ex6_table_test"}, "先筛选 status")}
+
+
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
 # fields written as Python source so they can use the notebook's own variables (ids looked up by name).
 E1_FORMS = [
@@ -272,6 +281,7 @@ def forms_student(saves, form_tests, code_tests):
 ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
+    "p2_value_segmentation": (p2_submissions, {"p2_compare", "p2_naming"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
     "m3_customer_data": (m3_submissions, {"written_card", "written_privacy"}),
