@@ -185,6 +185,29 @@ def p2_submissions(solution, blank, workdir):
                                            "p2_ex6_table_test"}, "先筛选 status")}
 
 
+def m1_submissions(solution, blank, workdir):
+    # 把退货和已取消的订单也算成了收入（用了 orders 而不是只含已完成订单的 done）
+    all_statuses = replace_answer(solution, "m1_ex2_repeat",
+                                  'per_customer = orders.groupby("customer_id").size()\n'
+                                  'repeat_ids = per_customer[per_customer >= 2].index\n'
+                                  'total_revenue = orders["amount"].sum()\n'
+                                  'repeat_revenue = orders.loc[orders["customer_id"].isin(repeat_ids), '
+                                  '"amount"].sum()\n'
+                                  'repeat_share = repeat_revenue / total_revenue')
+    # 维系成本除以了收到活动的全部客户，而不是下了单的客户
+    all_targets = replace_answer(solution, "m1_ex3_costs",
+                                 'care_ids = campaigns.loc[campaigns["campaign_type"].isin(["会员关怀", "生日关怀"]), '
+                                 '"campaign_id"].tolist()\n'
+                                 'care_cost = campaigns.loc[campaigns["campaign_id"].isin(care_ids), "cost"].sum()\n'
+                                 'retention_cost = care_cost / targets[targets["campaign_id"].isin(care_ids)]'
+                                 '["customer_id"].nunique()\n'
+                                 'cost_ratio = acquisition_cost / retention_cost')
+    return {"all_statuses": (all_statuses, {"m1_ex2_repeat_test"}, "退货和已取消的订单不是收入"),
+            "all_targets": (all_targets, {"m1_ex3_costs_test"}, "下了单（ordered 为 True）的客户数")}
+
+
+
+
 # What a student types and clicks in each recorded form of e1/e2, in the order they do it: (step, fields) per save,
 # fields written as Python source so they can use the notebook's own variables (ids looked up by name).
 E1_FORMS = [
@@ -282,6 +305,7 @@ ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p2_value_segmentation": (p2_submissions, {"p2_compare", "p2_naming"}),
+    "m1_crm_intro": (m1_submissions, {"m1_written_compare", "m1_written_types"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
     "m3_customer_data": (m3_submissions, {"written_card", "written_privacy"}),
