@@ -719,3 +719,68 @@ def _notna(value) -> bool:
     import pandas as pd
 
     return bool(pd.notna(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# 客户留存：同期群留存曲线和热力图（配合 crm_lab.retention.cohort_retention）
+# ---------------------------------------------------------------------------------------------
+
+
+def plot_retention_curves(table, *, kind: str = "line", cohorts=None, ax=None, title: str | None = None):
+    """画同期群留存：``kind="line"`` 每个同期群一条留存曲线，``kind="heatmap"`` 画成留存热力图。返回 Axes。
+
+    参数
+    ----
+    table : ``crm_lab.retention.cohort_retention(...)`` 的结果（行是同期群，列是首购后第几期，值是留存率 0～1）。
+    kind : ``"line"``（留存曲线，默认）或 ``"heatmap"``（热力图，每格写出百分比）。
+    cohorts : 只画哪些同期群（行索引的列表，可选），曲线太多时用；默认全部。
+    ax : 画在哪个坐标系上（可选）；title : 标题（默认按 kind 给出）。
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({0: [1.0, 1.0], 1: [0.5, 0.4], 2: [0.3, None]}, index=["2025-01", "2025-02"])
+    >>> ax = plot_retention_curves(table)
+    >>> ax.get_xlabel(), len(ax.get_lines())
+    ('首购后第几个月', 2)
+    >>> import matplotlib.pyplot as plt
+    >>> plt.close(ax.figure)
+    """
+    import pandas as pd
+    from matplotlib.ticker import PercentFormatter
+
+    if kind not in ("line", "heatmap"):
+        raise CRMDataError(f"kind 只能是 \"line\"（留存曲线）或 \"heatmap\"（热力图），收到 {kind!r}。")
+    if not isinstance(table, pd.DataFrame) or table.empty:
+        raise CRMDataError("table 应该是 cohort_retention(...) 得到的非空留存表（DataFrame）。")
+    if cohorts is not None:
+        missing = [c for c in cohorts if c not in table.index]
+        if missing:
+            raise CRMDataError(f"cohorts 里的同期群 {missing} 不在留存表里。现有的同期群：{list(table.index)}。")
+        table = table.loc[list(cohorts)]
+    values = table.astype(float)
+    if ax is None:
+        size = (9, 5) if kind == "line" else (max(8, 0.5 * values.shape[1] + 2), max(4, 0.35 * values.shape[0] + 1.5))
+        _, ax = plt.subplots(figsize=size)
+    if kind == "line":
+        for cohort, row in values.iterrows():
+            ax.plot(row.index, row.to_numpy(), marker="o", linewidth=1.8, label=str(cohort))
+        ax.set_ylim(0, 1.05)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("首购后第几个月")
+        ax.set_ylabel("留存率（回来购买的客户占比）")
+        ax.set_title(title or "各月同期群的留存曲线")
+        ax.legend(title="首购月份", fontsize=9, ncol=2 if len(values) > 6 else 1)
+    else:
+        image = ax.imshow(values.to_numpy(), cmap="YlGnBu", vmin=0, vmax=1, aspect="auto")
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                share = values.iat[i, j]
+                if np.isfinite(share):
+                    ax.text(j, i, f"{share:.0%}", ha="center", va="center", fontsize=8,
+                            color="white" if share > 0.6 else "black")
+        ax.set_xticks(range(values.shape[1]), [str(c) for c in values.columns])
+        ax.set_yticks(range(values.shape[0]), [str(c) for c in values.index])
+        ax.set_xlabel("首购后第几个月")
+        ax.set_ylabel("首购月份（同期群）")
+        ax.set_title(title or "同期群留存热力图")
+        ax.figure.colorbar(image, ax=ax, label="留存率")
+    return ax

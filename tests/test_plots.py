@@ -89,3 +89,27 @@ def test_buying_centre_chart_marks_missing_roles(tmp_path):
     with pytest.raises(CRMDataError, match="空的"):
         plots.buying_centre_chart(centre.iloc[:0])
     plt.close("all")
+
+
+def test_retention_curves_draw_one_line_per_cohort_and_a_heatmap():
+    import pandas as pd
+
+    from crm_lab import CRMDataError
+    from crm_lab.retention import cohort_retention
+
+    orders = pd.DataFrame({"customer_id": ["C1", "C1", "C2", "C3", "C3"],
+                           "order_time": ["2025-01-05", "2025-02-10", "2025-01-20", "2025-02-03", "2025-03-15"],
+                           "status": ["已完成"] * 5})
+    table = cohort_retention(orders)
+    ax = plots.plot_retention_curves(table)
+    assert len(ax.get_lines()) == len(table) == 2
+    assert list(ax.get_lines()[0].get_ydata()[:2]) == [1.0, 0.5]
+    assert "留存" in ax.get_ylabel()
+    plt.close(ax.figure)
+    ax = plots.plot_retention_curves(table, kind="heatmap", cohorts=["2025-02"])
+    assert [t.get_text() for t in ax.texts] == ["100%", "100%"]
+    plt.close(ax.figure)
+    with pytest.raises(CRMDataError, match="kind"):
+        plots.plot_retention_curves(table, kind="bar")
+    with pytest.raises(CRMDataError, match="2030-01"):
+        plots.plot_retention_curves(table, cohorts=["2030-01"])
