@@ -176,6 +176,19 @@ def m5_submissions(solution, blank, workdir):
             "closed_in_pipeline": (with_closed, {"m5_ex8_pipeline_test"}, "只算未结束的机会")}
 
 
+def m4_submissions(solution, blank, workdir):
+    """One student with two usual mistakes: the bad-ticket churn rate counted per ticket, not per customer, and
+    NPS promoters taken as 7-10 instead of 9-10."""
+    wrong = replace_answer(solution, "m4_ex3_bad_ticket",
+                           'churn_bad = with_churn.loc[with_churn["rating"] <= 2, "churned"].mean()\n'
+                           'churn_other = with_churn.loc[with_churn["rating"] > 2, "churned"].mean()')
+    wrong = replace_answer(wrong, "m4_ex6_nps",
+                           '_answered = responses["nps"].dropna()\n'
+                           'nps_by_hand = ((_answered >= 7).mean() - (_answered <= 6).mean()) * 100')
+    return {"per_ticket_and_passives": (wrong, {"m4_ex3_bad_ticket_test", "m4_ex6_nps_test"},
+                                        {"m4_ex3_bad_ticket_test": "按客户算", "m4_ex6_nps_test": "9～10 分"})}
+
+
 def p2_submissions(solution, blank, workdir):
     # 忘了排除退货和已取消的订单：收入合计偏大；毛利占比和客户分类表由它算出，也跟着错
     all_statuses = replace_answer(solution, "p2_ex1_value",
@@ -312,6 +325,7 @@ ASSIGNMENTS = {
     "m6_crm_marketing": (m6_submissions, {"m6a_relationship_plan", "m6a_campaign_proposal", "m6b_idic_plan",
                                           "m6b_journey"}),
     "m5_key_accounts": (m5_submissions, {"m5_plan", "m5_contact_strategy"}),
+    "m4_churn_retention": (m4_submissions, {"m4_care_plan", "m4_loyalty_report"}),
     "e1_accounts_contacts": (forms_student(E1_FORMS, {"e1_ex1_company_test", "e1_ex2_customers_test",
                                                       "e1_ex4_contacts_test", "e1_ex5_edit_test"},
                                            {"e1_ex3_duplicate_test", "e1_ex6_buying_centre_test",
