@@ -1137,12 +1137,12 @@ def fit_bgnbd(summary: pd.DataFrame, *, frequency: str = "frequency", recency: s
     >>> orders = load_dataset("shop_orders")
     >>> summary = summary_from_transactions(orders, date="order_time", status="status", unit="weeks")
     >>> params = fit_bgnbd(summary)
-    >>> params.round(1)
-    r         0.5
-    alpha     2.1
-    a         1.6
-    b        19.2
-    Name: bgnbd, dtype: float64
+    >>> list(params.index)
+    ['r', 'alpha', 'a', 'b']
+    >>> round(params["r"] / params["alpha"], 3)  # 活跃客户平均每周买几次
+    0.249
+    >>> round(params["a"] / (params["a"] + params["b"]), 3)  # 每次购买后离开的平均概率
+    0.076
     >>> params.attrs["report"]["客户数"], params.attrs["time_unit"]
     (2203, 'weeks')
     """
