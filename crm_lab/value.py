@@ -1139,9 +1139,9 @@ def fit_bgnbd(summary: pd.DataFrame, *, frequency: str = "frequency", recency: s
     >>> params = fit_bgnbd(summary)
     >>> list(params.index)
     ['r', 'alpha', 'a', 'b']
-    >>> round(params["r"] / params["alpha"], 3)  # 活跃客户平均每周买几次
+    >>> round(float(params["r"] / params["alpha"]), 3)  # 活跃客户平均每周买几次
     0.249
-    >>> round(params["a"] / (params["a"] + params["b"]), 3)  # 每次购买后离开的平均概率
+    >>> round(float(params["a"] / (params["a"] + params["b"])), 3)  # 每次购买后离开的平均概率
     0.076
     >>> params.attrs["report"]["客户数"], params.attrs["time_unit"]
     (2203, 'weeks')
