@@ -198,6 +198,21 @@ def p2_submissions(solution, blank, workdir):
                                            "p2_ex6_table_test"}, "先筛选 status")}
 
 
+def p5_submissions(solution, blank, workdir):
+    """One student with two usual mistakes: the cost per contact as the mean of each campaign's cost per person
+    (not total cost ÷ total people), and the expected ROI from sales instead of gross profit."""
+    wrong = replace_answer(solution, "p5_ex2_cost",
+                           'cost_per_contact = (history["cost"] / history["targeted"]).groupby(history["channel"], '
+                           'observed=True).mean()')
+    wrong = replace_answer(wrong, "p5_ex4_roi",
+                           'row = plan.iloc[1]\n'
+                           'budget_1 = row["contacts"] * row["cost_per_contact"]\n'
+                           'profit_1 = row["contacts"] * row["order_rate"] * row["avg_amount"]\n'
+                           'roi_1 = (profit_1 - budget_1) / budget_1')
+    return {"mean_of_ratios_and_sales": (wrong, {"p5_ex2_cost_test", "p5_ex4_roi_test"},
+                                         {"p5_ex2_cost_test": "分别加起来", "p5_ex4_roi_test": "毛利率"})}
+
+
 def m1_submissions(solution, blank, workdir):
     # 把退货和已取消的订单也算成了收入（用了 orders 而不是只含已完成订单的 done）
     all_statuses = replace_answer(solution, "m1_ex2_repeat",
@@ -318,6 +333,7 @@ ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p2_value_segmentation": (p2_submissions, {"p2_compare", "p2_naming"}),
+    "p5_marketing_strategy": (p5_submissions, {"p5_strategy_compare", "p5_presentation"}),
     "m1_crm_intro": (m1_submissions, {"m1_written_compare", "m1_written_types"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
