@@ -515,7 +515,8 @@ print(f"感知价值得分：{value_score:.2f}")
 test("p1_ex4_index_test", 2, r"""
 assert "value_score" in globals(), "请先定义 value_score"
 assert 0 <= value_score <= 100, "得分在 0～100 之间：(平均分 − 1) ÷ 4 × 100"
-assert value_score > 5, "得分太小：是不是忘了 × 100，或者没有除以“感知价值”几道题的权重之和（指标内部的权重要换算成和为 1）？"
+_w = weighted_tree.loc[weighted_tree["一级指标"] == "感知价值", "权重"].sum()
+assert value_score > 100 * _w, "得分太小：是不是没有除以“感知价值”几道题的权重之和（指标内部的权重要换算成和为 1），或者忘了 × 100？"
 ### BEGIN HIDDEN TESTS
 _t = survey.weights_from_data(responses, survey_tree, overall="satisfaction_1", missing="drop", reverse=REVERSE)
 _i = survey.satisfaction_index(responses, _t, missing="available", reverse=REVERSE)
@@ -532,12 +533,12 @@ code(r"""
 first_level = index[index["level"] == "一级指标"].set_index("indicator")["score"]
 overall_score = index.loc[index["level"] == "总体", "score"].iloc[0]
 equal_weights = survey.satisfaction_index(responses, survey_tree, missing="available", reverse=REVERSE)
-ax = first_level.sort_values().plot.barh(color="#42a5f5", figsize=(7, 3.5))
+ax = first_level.sort_values().plot.barh(color="#42a5f5", figsize=(7, 3.5), label="一级指标得分")
 ax.axvline(overall_score, color="#e53935", linestyle="--", label="总体得分")
 ax.set_xlabel("满意度得分（0～100）")
 ax.set_ylabel("一级指标")
 ax.set_title("各一级指标的满意度得分")
-ax.legend()
+ax.legend(loc="lower right")
 print(f"总体满意度指数 {overall_score:.1f} 分（等权时 {equal_weights['score'].iloc[-1]:.1f} 分）；"
       f"最低的一级指标：{first_level.idxmin()}（{first_level.min():.1f} 分）")
 """)
