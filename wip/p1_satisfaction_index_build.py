@@ -143,7 +143,8 @@ tea
 md(r"""
 我们的答卷用的是 `survey_items` 里的题目：它的 `indicator`（一级指标）、`sub_indicator`（二级指标）、`question`（题目）三列
 正好是一棵树，`item` 列是题目在答卷表里的列名。但表里还有别的题：客户基础信息、竞争对手的题（没有指标），
-IPA 用的“重要性”“表现”两组题（第 7 节），以及 0～10 分的推荐题 `nps`（第 6 节）。
+IPA 用的“重要性”“表现”两组题（第 7 节；它们不在指标树里，小组自己的问卷要做 IPA 时，在问卷星里第二部分的后面
+添上这两组题），以及 0～10 分的推荐题 `nps`（第 6 节）。
 """)
 
 code(r"""
@@ -464,6 +465,10 @@ weight_compare = pd.DataFrame({
 weight_compare.round(3)
 """)
 
+md(r"""
+把相关系数法的权重画回指标树上，调研报告里可以用这张图说明“哪些指标更重要”：
+""")
+
 code(r"""
 ax = plots.indicator_tree_chart(weighted_tree, title="指标体系（相关系数法权重）")
 """)
@@ -542,6 +547,10 @@ ax.set_title("各一级指标的满意度得分")
 ax.legend(loc="lower right")
 print(f"总体满意度指数 {overall_score:.1f} 分（等权时 {equal_weights['score'].iloc[-1]:.1f} 分）；"
       f"最低的一级指标：{first_level.idxmin()}（{first_level.min():.1f} 分）")
+""")
+
+md(r"""
+一级指标只是平均数：再往下看得分最低的五个二级指标，问题具体在哪里就更清楚了：
 """)
 
 code(r"""
@@ -788,6 +797,11 @@ code(r"""
 plan = survey.research_outline(survey_tree, kind="plan", title="校园展销会顾客满意度调研")
 save_text("调研计划书.md", plan)
 print(plan)
+""")
+
+md(r"""
+调研报告的提纲把本笔记本的结果带进去：信度、各一级指标的得分和 IPA “重点改进”的方面；其余部分（企业概况、调查情况、
+竞争对手比较、对策）由小组填写：
 """)
 
 code(r"""
