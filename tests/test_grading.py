@@ -189,6 +189,26 @@ def m4_submissions(solution, blank, workdir):
                                         {"m4_ex3_bad_ticket_test": "按客户算", "m4_ex6_nps_test": "9～10 分"})}
 
 
+def p1_submissions(solution, blank, workdir):
+    """Two students with the usual mistakes: α with the sum of the item variances where the variance of the total
+    belongs, and NPS with 7-8 counted as promoters; the item whose deletion lowers α most taken for the one to
+    delete, and an indicator's score summed with its raw weights instead of their share."""
+    wrong = replace_answer(solution, "p1_ex2_alpha",
+                           'loyal = responses[["loyalty_1", "loyalty_2", "loyalty_3"]].dropna()\n'
+                           'alpha_loyalty = 3 / 2 * (1 - loyal.var().sum() / loyal.var().sum())')
+    wrong = replace_answer(wrong, "p1_ex5_nps",
+                           'scores = responses.loc[responses["identity"] == "学生", "nps"].dropna()\n'
+                           'nps_students = ((scores >= 7).mean() - (scores <= 6).mean()) * 100')
+    other = replace_answer(solution, "p1_ex3_delete", 'item_to_delete = deleted["alpha_if_deleted"].idxmin()')
+    other = replace_answer(other, "p1_ex4_index",
+                           'part = weighted_tree[weighted_tree["一级指标"] == "感知价值"].set_index("item")\n'
+                           'value_score = ((responses[part.index].mean() - 1) / 4 * 100 * part["权重"]).sum()')
+    return {"sum_of_variances_and_passives": (wrong, {"p1_ex2_alpha_test", "p1_ex5_nps_test"},
+                                              {"p1_ex2_alpha_test": "每人总分", "p1_ex5_nps_test": "9～10 分"}),
+            "smallest_alpha_and_raw_weights": (other, {"p1_ex3_delete_test", "p1_ex4_index_test"},
+                                               {"p1_ex3_delete_test": "idxmax", "p1_ex4_index_test": "权重之和"})}
+
+
 def p2_submissions(solution, blank, workdir):
     # 忘了排除退货和已取消的订单：收入合计偏大；毛利占比和客户分类表由它算出，也跟着错
     all_statuses = replace_answer(solution, "p2_ex1_value",
@@ -334,6 +354,7 @@ ASSIGNMENTS = {
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p2_value_segmentation": (p2_submissions, {"p2_compare", "p2_naming"}),
     "p5_marketing_strategy": (p5_submissions, {"p5_strategy_compare", "p5_presentation"}),
+    "p1_satisfaction_index": (p1_submissions, {"p1_indicator_system", "p1_countermeasures"}),
     "m1_crm_intro": (m1_submissions, {"m1_written_compare", "m1_written_types"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
