@@ -95,9 +95,11 @@ def rule_reach(rules: pd.DataFrame, basket: pd.DataFrame, owners: pd.Series) -> 
     >>> owners = pd.Series(["C1", "C1", "C2", "C3"], index=basket.index, name="customer_id")
     >>> rules = pd.DataFrame({"antecedents": [frozenset({"牙膏"})], "consequents": [frozenset({"牙刷"})],
     ...                       "confidence": [1 / 3]})
-    >>> rule_reach(rules, basket, owners)  # doctest: +NORMALIZE_WHITESPACE
-       orders_antecedent  orders_both  customers_antecedent  customers_both  targets  expected_buyers
-    0                  3            1                     2               1        1         0.333333
+    >>> reach = rule_reach(rules, basket, owners)
+    >>> reach[["orders_antecedent", "orders_both", "customers_antecedent", "customers_both"]].to_dict("records")
+    [{'orders_antecedent': 3, 'orders_both': 1, 'customers_antecedent': 2, 'customers_both': 1}]
+    >>> int(reach.at[0, "targets"]), round(float(reach.at[0, "expected_buyers"]), 3)  # 只有 C3 是目标客户
+    (1, 0.333)
     """
     check_columns(rules, ["antecedents", "consequents", "confidence"], table="关联规则表（rules 参数）")
     who = _owners(basket, owners)
@@ -120,7 +122,7 @@ def rule_reach(rules: pd.DataFrame, basket: pd.DataFrame, owners: pd.Series) -> 
 # ---------------------------------------------------------------------------------------------
 
 
-def _owners(basket, owners) -> np.ndarray:
+def _owners(basket, owners) -> pd.Series:
     """购物篮每一行（订单）的客户编号；有订单找不到客户时报错。"""
     if not isinstance(basket, pd.DataFrame):
         raise CRMDataError(
@@ -142,7 +144,7 @@ def _owners(basket, owners) -> np.ndarray:
             f"购物篮里有 {int(missing.sum())} 个订单在 owners 里找不到客户：{shown}{'等' if missing.sum() > 5 else ''}。"
             "请用同一批订单的订单表，例如 orders.set_index(\"order_id\")[\"customer_id\"]。"
         )
-    return who.to_numpy(dtype=object)
+    return pd.Series(who.to_numpy(dtype=object))  # 按位置取行，与 _contains 的结果对齐
 
 
 def _contains(basket: pd.DataFrame, items, *, role: str) -> np.ndarray:
