@@ -139,9 +139,9 @@ def _owners(basket, owners) -> pd.Series:
     who = owners.reindex(basket.index)
     missing = who.isna()
     if missing.any():
-        shown = "、".join(map(str, basket.index[missing.to_numpy()][:5]))
+        shown = "、".join(map(str, basket.index[missing.to_numpy()][:5])) + ("等" if missing.sum() > 5 else "")
         raise CRMDataError(
-            f"购物篮里有 {int(missing.sum())} 个订单在 owners 里找不到客户：{shown}{'等' if missing.sum() > 5 else ''}。"
+            f"购物篮里有 {int(missing.sum())} 个订单在 owners 里找不到客户：{shown}。"
             "请用同一批订单的订单表，例如 orders.set_index(\"order_id\")[\"customer_id\"]。"
         )
     return pd.Series(who.to_numpy(dtype=object))  # 按位置取行，与 _contains 的结果对齐

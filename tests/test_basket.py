@@ -68,7 +68,8 @@ def test_small_example_by_hand():
                          index=[10, 11])
     reach = rule_reach(rules, basket, owners)
     assert reach.loc[10].tolist() == [4, 2, 3, 2, 1, 0.5]
-    assert reach.loc[11, ["orders_antecedent", "orders_both", "customers_antecedent", "targets"]].tolist() == [3, 2, 3, 1]
+    counts = ["orders_antecedent", "orders_both", "customers_antecedent", "targets"]
+    assert reach.loc[11, counts].tolist() == [3, 2, 3, 1]
 
 
 def test_sparse_basket_gives_the_same_answer_as_a_dense_one():

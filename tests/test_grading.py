@@ -198,6 +198,22 @@ def p2_submissions(solution, blank, workdir):
                                            "p2_ex6_table_test"}, "先筛选 status")}
 
 
+def p4_submissions(solution, blank, workdir):
+    """One student with two usual mistakes: the confidence of 薯片 → 可乐 divided by the consequent's support (and
+    the lift left undivided), and the label of the decision tree taken from all orders ("ever bought books"), which
+    peeks at the history the features already hold."""
+    wrong = replace_answer(solution, "p4_ex1_rule_by_hand",
+                           'support_chips_cola = (small["薯片"] & small["可乐"]).mean()\n'
+                           'confidence_chips_cola = support_chips_cola / small["可乐"].mean()\n'
+                           'lift_chips_cola = confidence_chips_cola')
+    wrong = replace_answer(wrong, "p4_ex6_label",
+                           '_books = done_lines[done_lines["category"] == TARGET_CATEGORY]\n'
+                           'bought_target = pd.Series(X.index.isin(_books["customer_id"]).astype(int), index=X.index)')
+    return {"denominator_and_leak": (wrong, {"p4_ex1_rule_by_hand_test", "p4_ex6_label_test"},
+                                     {"p4_ex1_rule_by_hand_test": "前项（薯片）的支持度",
+                                      "p4_ex6_label_test": "偷看了截止日期之前的历史"})}
+
+
 def m1_submissions(solution, blank, workdir):
     # 把退货和已取消的订单也算成了收入（用了 orders 而不是只含已完成订单的 done）
     all_statuses = replace_answer(solution, "m1_ex2_repeat",
@@ -318,6 +334,7 @@ ASSIGNMENTS = {
     "m0_getting_started": (m0_submissions, {"written_advice"}),
     "m2_prospects": (m2_submissions, {"m2_follow_up_plan", "m2_source_choice"}),
     "p2_value_segmentation": (p2_submissions, {"p2_compare", "p2_naming"}),
+    "p4_data_mining": (p4_submissions, {"p4_selling_points", "p4_proposals"}),
     "m1_crm_intro": (m1_submissions, {"m1_written_compare", "m1_written_types"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
