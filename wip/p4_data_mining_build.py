@@ -228,6 +228,7 @@ print(f"购物篮矩阵：{report['订单数']} 个订单 × {report['商品数'
       f"只有 {report['非空格子占比']:.1%} 的格子是 True（大多数订单只买了几种）")
 item_support = pd.Series(basket.sparse.to_dense().mean(), name="支持度").sort_values(ascending=False)
 print(item_support.head(8).round(3))
+print(f"例子：支持度 ≥ 0.05 的单个商品有 {(item_support >= 0.05).sum()} 种（True 当作 1，求和就是“有几个”）")
 """)
 
 md("""
@@ -327,8 +328,17 @@ md("""
 从 `rules` 里选出同时满足三个门槛的规则，按提升度从大到小排好，存进 `strong_rules`（仍是 `rules` 那样的表，行索引不变）。
 """)
 
+md("""
+**例子：** 只用一个门槛筛选，条件写在方括号里；几个条件要同时满足时，每个条件加上括号，用 `&` 连接。
+""")
+
 code("""
 MIN_SUP, MIN_CONF, MIN_LIFT = 0.01, 0.3, 3.0
+reliable = rules[rules["confidence"] >= MIN_CONF]
+rarest = reliable.sort_values("support").iloc[0]
+print(f"只看置信度 ≥ {MIN_CONF}：{len(reliable)} 条。其中最少见的一条 {'、'.join(sorted(rarest['antecedents']))} → "
+      f"{'、'.join(sorted(rarest['consequents']))}，支持度只有 {rarest['support']:.2%}（两年里 "
+      f"{rarest['support'] * n_orders_all:.0f} 单）——可靠，但太少见，做成卖点也卖不了几份")
 """)
 
 answer("p4_ex3_strong_rules", """
@@ -366,7 +376,8 @@ md("""
 
 ### 4.1 组合套餐
 
-A → B 和 B → A 是同一对商品，支持度、提升度相同，只是置信度不同。每对商品留一行，算出原价、9 折套餐价和套餐的毛利：
+A → B 和 B → A 是同一对商品，支持度、提升度相同，只是置信度不同。每对商品留一行（置信度取两个方向中较高的），
+算出原价、9 折套餐价和套餐的毛利：
 """)
 
 code("""
@@ -374,6 +385,7 @@ price = products.set_index("product_name")["price"]
 cost = products.set_index("product_name")["cost"]
 pair = pd.Series([a | b for a, b in zip(strong_rules["antecedents"], strong_rules["consequents"])], index=strong_rules.index)
 bundles = strong_rules.assign(pair=pair).drop_duplicates("pair")
+bundles["confidence"] = bundles["pair"].map(strong_rules.assign(pair=pair).groupby("pair")["confidence"].max())
 n_orders = basket.shape[0]
 bundle_table = pd.DataFrame({
     "套餐": bundles["pair"].map(lambda p: " + ".join(sorted(p))),
@@ -428,6 +440,15 @@ top_rule = strong_rules.sort_values("confidence", ascending=False).iloc[0]
 a_name = next(iter(top_rule["antecedents"]))
 b_name = next(iter(top_rule["consequents"]))
 print(f"置信度最高的规则：{a_name} → {b_name}，置信度 {top_rule['confidence']:.1%}，提升度 {top_rule['lift']:.1f}")
+""")
+
+md("""
+**例子：** 买过 `a_name` 的客户有哪些？从已完成订单的明细里取出这种商品的行，再取客户编号，用 `set` 去掉重复：
+""")
+
+code("""
+bought_a_example = set(done_lines.loc[done_lines["product_name"] == a_name, "customer_id"])
+print(f"买过{a_name}的客户 {len(bought_a_example)} 位（明细里有 {(done_lines['product_name'] == a_name).sum()} 行）")
 """)
 
 md("""
@@ -497,13 +518,15 @@ for _, b in bundles.sort_values("support", ascending=False).head(3).iterrows():
     points.append({"卖点类型": "组合套餐", "内容": " + ".join(sorted(b["pair"])) + " 9 折套餐",
                    "支持度": b["support"], "置信度": b["confidence"], "提升度": b["lift"],
                    "可触达客户数": buyers_of(b["pair"])})
+shelf = bundles.sort_values("lift", ascending=False).iloc[0]
+points.append({"卖点类型": "陈列", "内容": " 与 ".join(sorted(shelf["pair"])) + " 同一层货架紧挨着放",
+               "支持度": shelf["support"], "置信度": shelf["confidence"], "提升度": shelf["lift"],
+               "可触达客户数": buyers_of(shelf["pair"])})
 category_pairs = category_rules.assign(pair=[a | b for a, b in zip(category_rules["antecedents"],
                                                                    category_rules["consequents"])])
-for _, c in category_pairs.drop_duplicates("pair").head(2).iterrows():
-    pair_text = "、".join(sorted(c["pair"]))
-    points.append({"卖点类型": "陈列", "内容": f"{pair_text} 展位相邻", "支持度": c["support"],
-                   "置信度": c["confidence"], "提升度": c["lift"],
-                   "可触达客户数": buyers_of(c["pair"], "category")})
+c = category_pairs.drop_duplicates("pair").iloc[0]
+points.append({"卖点类型": "陈列", "内容": "、".join(sorted(c["pair"])) + " 展位相邻", "支持度": c["support"],
+               "置信度": c["confidence"], "提升度": c["lift"], "可触达客户数": buyers_of(c["pair"], "category")})
 for i, r in cross_table.head(3).iterrows():
     points.append({"卖点类型": "交叉销售", "内容": f"向买过{r['前项']}的客户推荐{r['后项']}",
                    "支持度": strong_rules.at[i, "support"], "置信度": strong_rules.at[i, "confidence"],
@@ -607,6 +630,17 @@ ax = plots.plot_cluster_pca(clusters, names=named["name"])
 """)
 
 md("""
+**例子：** 每一群里有多少比例的客户买过 `b_name`？先给每位客户标上“买过 / 没买过”（True/False），再按群名分组求平均——
+True 当作 1，平均值就是比例，分母自动是每群的人数：
+""")
+
+code("""
+bought_b = pd.Series(clusters.index.isin(done_lines.loc[done_lines["product_name"] == b_name, "customer_id"]),
+                     index=clusters.index)
+print(bought_b.groupby(clusters["cluster_name"]).mean().sort_values(ascending=False).map("{:.1%}".format))
+""")
+
+md("""
 ### 练习 5：交叉销售该先找哪一群（2 分）
 
 第 4.3 节的交叉销售目标客户 `cross_sell_ids` 分布在哪些群里？请算出**每一群里目标客户占该群人数的比例**，存成 Series
@@ -670,6 +704,15 @@ X = base.join(history_mix).join(identity)
 print(f"截止日期 {CUTOFF:%Y-%m-%d} 之前买过东西的客户 {len(X)} 位，特征 {X.shape[1]} 个；标签窗口到 {WINDOW_END:%Y-%m-%d}，"
       f"数据最后一天 {orders['order_time'].max():%Y-%m-%d}")
 X.head()
+""")
+
+md("""
+**例子：** 按时间和品类筛选明细。截止日期**之前**买过图书的客户有多少？（这是特征那一边能用的信息。）
+""")
+
+code("""
+books_before = before.loc[before["category"] == TARGET_CATEGORY, "customer_id"].nunique()
+print(f"截止日期之前买过{TARGET_CATEGORY}的客户 {books_before} 位，占 X 里客户的 {books_before / len(X):.1%}")
 """)
 
 md("""
