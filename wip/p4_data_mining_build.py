@@ -1,3 +1,5 @@
+import re
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -7,7 +9,12 @@ SUB = {"slideshow": {"slide_type": "subslide"}}
 
 
 def md(text, meta=None):
-    cells.append(new_markdown_cell(text.strip("\n"), metadata=meta or {}))
+    """A markdown cell; a plain one is split before each inner ## / ### heading, so that every heading opens its own
+    cell (and its own slide)."""
+    parts = [text] if meta else re.split(r"\n(?=#{2,3} )", text.strip("\n"))
+    for part in parts:
+        if part.strip():
+            cells.append(new_markdown_cell(part.strip("\n"), metadata=meta or {}))
 
 
 def code(text, meta=None):
