@@ -478,6 +478,7 @@ print(f"目标客户 {len(cross_sell_ids)} 位，预计新增购买 {b_name} 的
 
 test("p4_ex4_cross_sell_test", 2, """
 assert len(cross_sell_ids) == len(set(cross_sell_ids)), "客户编号有重复：一位客户只算一次（先用 set 去重）。"
+assert list(cross_sell_ids) == sorted(cross_sell_ids), "客户编号要排好序存成列表：用 sorted(...)。"
 _b_buyers = set(done_lines["customer_id"][done_lines["product_name"] == b_name])
 assert not set(cross_sell_ids) & _b_buyers, "名单里有已经买过后项商品的客户：要去掉买过 b_name 的人。"
 assert set(cross_sell_ids) <= set(done_lines["customer_id"]), "名单里有没完成过订单的客户：只用已完成订单的明细 done_lines。"
