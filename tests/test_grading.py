@@ -209,9 +209,16 @@ def p4_submissions(solution, blank, workdir):
     wrong = replace_answer(wrong, "p4_ex6_label",
                            '_books = done_lines[done_lines["category"] == TARGET_CATEGORY]\n'
                            'bought_target = pd.Series(X.index.isin(_books["customer_id"]).astype(int), index=X.index)')
+    # 交叉销售名单忘了去掉已经买过后项的客户；练习 5 用这份名单，也跟着错
+    no_exclusion = replace_answer(solution, "p4_ex4_cross_sell",
+                                  'cross_sell_ids = sorted(set(done_lines.loc[done_lines["product_name"] == a_name, '
+                                  '"customer_id"]))\n'
+                                  'expected_new_buyers = len(cross_sell_ids) * top_rule["confidence"]')
     return {"denominator_and_leak": (wrong, {"p4_ex1_rule_by_hand_test", "p4_ex6_label_test"},
                                      {"p4_ex1_rule_by_hand_test": "前项（薯片）的支持度",
-                                      "p4_ex6_label_test": "偷看了截止日期之前的历史"})}
+                                      "p4_ex6_label_test": "偷看了截止日期之前的历史"}),
+            "buyers_not_removed": (no_exclusion, {"p4_ex4_cross_sell_test", "p4_ex5_cluster_target_test"},
+                                   {"p4_ex4_cross_sell_test": "要去掉买过 b_name 的人"})}
 
 
 def m1_submissions(solution, blank, workdir):

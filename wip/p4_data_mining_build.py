@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 import re
 
 import nbformat
@@ -824,6 +825,25 @@ assert abs(hit_rate - _s["y_true"][_s["y_pred"] == 1].sum() / (_s["y_pred"] == 1
 assert abs(base_rate - _s["y_true"].sum() / len(_s)) < 1e-9
 assert abs(model_lift - result["metrics"].loc["precision", "数值"] / _s["y_true"].mean()) < 1e-9
 ### END HIDDEN TESTS
+""")
+
+md("""
+**和简单的经验规则比一比。** 不用模型，只凭经验“以前买过图书的客户会再买”，在同一批测试客户里命中率是多少？
+模型要比这种不花力气的办法好，才值得用：
+""")
+
+code("""
+test_ids = result["scores"].index
+rule_of_thumb = X.loc[test_ids, "share_图书"] > 0
+thumb_hit = result["scores"].loc[rule_of_thumb, "y_true"].mean()
+print(f"经验规则选出 {rule_of_thumb.sum()} 人，命中率 {thumb_hit:.1%}；决策树选出 {(result['scores']['y_pred'] == 1).sum()} 人，"
+      f"命中率 {hit_rate:.1%}")
+print("决策树的名单更准" if hit_rate > thumb_hit else "经验规则不比决策树差：这时用简单的规则就够了")
+""")
+
+md("""
+名单的长短和命中率要一起看：名单短而准，适合花钱多的推荐（电话、赠品）；名单长而粗，适合花钱少的推荐（小程序首页、群消息）。
+两份名单可以配合使用：先推荐命中率高的，预算还有再扩大到另一份。
 """)
 
 # ============================================================================ 7
