@@ -349,6 +349,20 @@ print(f"只看置信度 ≥ {MIN_CONF}：{len(reliable)} 条。其中最少见�
       f"{rarest['support'] * n_orders_all:.0f} 单）——可靠，但太少见，做成卖点也卖不了几份")
 """)
 
+md("""
+把全部规则画在一张图上：横轴支持度、纵轴置信度、颜色是提升度；虚线是两个门槛，右上角的格子里、颜色又深的点才是强关联规则。
+""")
+
+code("""
+ax = rules.plot.scatter(x="support", y="confidence", c="lift", cmap="viridis", s=18, figsize=(7, 4.2))
+ax.axvline(MIN_SUP, color="gray", linestyle="--")
+ax.axhline(MIN_CONF, color="gray", linestyle="--")
+ax.set_title("全部关联规则：支持度、置信度和提升度")
+ax.set_xlabel("支持度")
+ax.set_ylabel("置信度")
+ax.figure.axes[-1].set_ylabel("提升度")
+""")
+
 answer("p4_ex3_strong_rules", """
 ### BEGIN SOLUTION
 strong_rules = rules[(rules["support"] >= MIN_SUP) & (rules["confidence"] >= MIN_CONF)
@@ -614,7 +628,7 @@ code("""
 CLUSTER_RULES = {
     "高频大客户": "frequency > 0 and monetary > 0",
     "数码控": "数码配件 > 0.5", "零食党": "零食饮料 > 0.5", "文具控": "文具 > 0.5", "居家日用族": "生活日用 > 0.5",
-    "书香族": "图书 > 0.5", "时尚族": "服饰 > 0.5 or 美妆个护 > 0.5",
+    "书香族": "图书 > 0.5", "美妆族": "美妆个护 > 0.5", "服饰族": "服饰 > 0.5",
 }
 named = segment.name_clusters(profile, rules=CLUSTER_RULES, default="其他客户")
 clusters["cluster_name"] = clusters["cluster"].map(named["name"])
@@ -636,6 +650,9 @@ md("""
 
 code("""
 ax = plots.plot_cluster_pca(clusters, names=named["name"])
+explained = sum(segment.pca_projection(clusters).attrs["report"]["解释方差比例"])
+print(f"两个主成分一共只解释了 {explained:.0%} 的方差：图上重叠的群，在原来的 {len(customer_features.columns)} 个特征里"
+      "可能是分得开的，所以命名要看雷达图和画像表，散点图只看大致的位置。")
 """)
 
 md("""
