@@ -721,12 +721,20 @@ CUTOFF = pd.Timestamp("2026-03-01")
 WINDOW_DAYS = 180
 WINDOW_END = CUTOFF + pd.Timedelta(days=WINDOW_DAYS)
 TARGET_CATEGORY = "图书"
-base = mining.churn_features(orders, cutoff=CUTOFF, window_days=WINDOW_DAYS, status="status").drop(columns="churned")
+
+
+def purchase_features(cutoff, window_days=WINDOW_DAYS):
+    # 每位在 cutoff 之前买过东西的客户一行；所有特征只用 cutoff 之前的订单（身份是注册时填的）
+    base = mining.churn_features(orders, cutoff=cutoff, window_days=window_days, status="status")
+    history = done_lines[done_lines["order_time"] < cutoff]
+    history_mix = (pd.crosstab(history["customer_id"], history["category"], normalize="index")
+                   .reindex(base.index, fill_value=0).add_prefix("share_"))
+    identity = pd.get_dummies(customers.set_index("customer_id")["identity"].reindex(base.index), prefix="id", dtype=int)
+    return base.drop(columns="churned").join(history_mix).join(identity)
+
+
+X = purchase_features(CUTOFF)
 before = done_lines[done_lines["order_time"] < CUTOFF]
-history_mix = (pd.crosstab(before["customer_id"], before["category"], normalize="index")
-               .reindex(base.index, fill_value=0).add_prefix("share_"))
-identity = pd.get_dummies(customers.set_index("customer_id")["identity"].reindex(base.index), prefix="id", dtype=int)
-X = base.join(history_mix).join(identity)
 print(f"截止日期 {CUTOFF:%Y-%m-%d} 之前买过东西的客户 {len(X)} 位，特征 {X.shape[1]} 个；标签窗口到 {WINDOW_END:%Y-%m-%d}，"
       f"数据最后一天 {orders['order_time'].max():%Y-%m-%d}")
 X.head()
@@ -800,7 +808,7 @@ md("""
 code("""
 LABELS = {**mining.FEATURE_LABELS,
           **{f"share_{c}": (f"以前{c}的件数占比", "") for c in mix.columns},
-          **{c: (f"身份是{c.removeprefix('id_')}", "是否") for c in identity.columns}}
+          **{c: (f"身份是{c.removeprefix('id_')}", "是否") for c in X.columns if c.startswith("id_")}}
 tree_table = mining.tree_rules(result["model"], class_names=CLASS_NAMES, labels=LABELS, decimals=2)
 importance = pd.Series(result["model"].feature_importances_, index=X.columns)
 importance = importance[importance > 0].sort_values(ascending=False).rename(index=lambda c: LABELS.get(c, (c,))[0])
@@ -869,6 +877,8 @@ md("""
 
 数据挖掘的结果要变成营销部门能执行的建议。每条建议都写清：**发现（数字）→ 建议 → 目标客户（多少人）→ 预期效果（怎么算的）**。
 下面的表全部由前面的结果算出。预期效果是粗略估计（按置信度或模型的命中率），真实效果要试点后再看。
+决策树用 3 月 1 日的数据训练好之后，真正使用时要用**今天**（数据的最后一天）之前的订单重新算一遍特征，再让树给每位客户打分——
+这正是第 6 节坚持“特征只用截止日期之前的数据”的原因：这样训练出的树，今天就能用。
 """)
 
 code("""
@@ -876,7 +886,9 @@ by_cluster = clusters.groupby("cluster_name").agg(人数=("monetary", "size"), �
 top_cluster = by_cluster["消费金额"].idxmax()
 top_cluster_share = by_cluster.loc[top_cluster, "消费金额"] / by_cluster["消费金额"].sum()
 final_model = tree_model().fit(X, bought_target)
-book_list = X.index[final_model.predict(X) == 1]
+NOW = orders["order_time"].max().normalize()
+X_now = purchase_features(NOW, window_days=1).reindex(columns=X.columns, fill_value=0)  # 今天的特征；标签用不到
+book_list = X_now.index[final_model.predict(X_now) == 1]
 best_cross = cross_table.iloc[0]
 bundle_buyers = buyers_of(best_bundle["套餐"].split(" + "))
 proposals = pd.DataFrame([
@@ -895,7 +907,7 @@ proposals = pd.DataFrame([
      "建议": "会员专属：新品预告、套餐优先购、展销会 VIP 时段", "目标客户": top_cluster,
      "目标人数": int(by_cluster.loc[top_cluster, "人数"]), "预期效果": "保住贡献最大的一群客户（用复购率跟踪）"},
     {"发现": f"决策树选出的客户买图书的比例是平均的 {model_lift:.1f} 倍（测试集）",
-     "建议": "新学期前向模型选出的客户推荐图书（考证、考研、教材）", "目标客户": "决策树判为“买图书”的客户",
+     "建议": "新学期前向模型选出的客户推荐图书（考证、考研、教材）", "目标客户": f"按 {NOW:%Y-%m-%d} 的特征，决策树判为“买图书”的客户",
      "目标人数": len(book_list), "预期效果": f"按测试集命中率 {hit_rate:.0%} 估计约 {len(book_list) * hit_rate:.0f} 位会买"},
 ])
 proposals
