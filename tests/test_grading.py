@@ -233,6 +233,29 @@ def p5_submissions(solution, blank, workdir):
                                          {"p5_ex2_cost_test": "分别加起来", "p5_ex4_roi_test": "毛利率"})}
 
 
+def p4_submissions(solution, blank, workdir):
+    """One student with two usual mistakes: the confidence of 薯片 → 可乐 divided by the consequent's support (and
+    the lift left undivided), and the label of the decision tree taken from all orders ("ever bought books"), which
+    peeks at the history the features already hold."""
+    wrong = replace_answer(solution, "p4_ex1_rule_by_hand",
+                           'support_chips_cola = (small["薯片"] & small["可乐"]).mean()\n'
+                           'confidence_chips_cola = support_chips_cola / small["可乐"].mean()\n'
+                           'lift_chips_cola = confidence_chips_cola')
+    wrong = replace_answer(wrong, "p4_ex6_label",
+                           '_books = done_lines[done_lines["category"] == TARGET_CATEGORY]\n'
+                           'bought_target = pd.Series(X.index.isin(_books["customer_id"]).astype(int), index=X.index)')
+    # 交叉销售名单忘了去掉已经买过后项的客户；练习 5 用这份名单，也跟着错
+    no_exclusion = replace_answer(solution, "p4_ex4_cross_sell",
+                                  'cross_sell_ids = sorted(set(done_lines.loc[done_lines["product_name"] == a_name, '
+                                  '"customer_id"]))\n'
+                                  'expected_new_buyers = len(cross_sell_ids) * top_rule["confidence"]')
+    return {"denominator_and_leak": (wrong, {"p4_ex1_rule_by_hand_test", "p4_ex6_label_test"},
+                                     {"p4_ex1_rule_by_hand_test": "前项（薯片）的支持度",
+                                      "p4_ex6_label_test": "偷看了截止日期之前的历史"}),
+            "buyers_not_removed": (no_exclusion, {"p4_ex4_cross_sell_test", "p4_ex5_cluster_target_test"},
+                                   {"p4_ex4_cross_sell_test": "要去掉买过 b_name 的人"})}
+
+
 def m1_submissions(solution, blank, workdir):
     # 把退货和已取消的订单也算成了收入（用了 orders 而不是只含已完成订单的 done）
     all_statuses = replace_answer(solution, "m1_ex2_repeat",
@@ -355,6 +378,7 @@ ASSIGNMENTS = {
     "p2_value_segmentation": (p2_submissions, {"p2_compare", "p2_naming"}),
     "p5_marketing_strategy": (p5_submissions, {"p5_strategy_compare", "p5_presentation"}),
     "p1_satisfaction_index": (p1_submissions, {"p1_indicator_system", "p1_countermeasures"}),
+    "p4_data_mining": (p4_submissions, {"p4_selling_points", "p4_proposals"}),
     "m1_crm_intro": (m1_submissions, {"m1_written_compare", "m1_written_types"}),
     "p3_customer_database": (p3_submissions, {"written_design"}),
     "m7_industry_cases": (m7_submissions, {"m7m_memo", "m7r_memo", "m7a_memo", "m7l_memo", "m7t_memo"}),
