@@ -1253,11 +1253,10 @@ def fit_gamma_gamma(summary: pd.DataFrame, *, frequency: str = "frequency",
     >>> orders = load_dataset("shop_orders")
     >>> summary = summary_from_transactions(orders, date="order_time", status="status", unit="weeks")
     >>> params = fit_gamma_gamma(summary)
-    >>> params.round(1)
-    p          1.3
-    q          2.6
-    gamma    143.6
-    Name: gamma_gamma, dtype: float64
+    >>> list(params.index)
+    ['p', 'q', 'gamma']
+    >>> round(float(params["p"] * params["gamma"] / (params["q"] - 1)))  # 全体客户的平均客单价 E(M)（元）
+    121
     >>> params.attrs["report"]["排除的只买过一次的客户"]
     464
     """
