@@ -40,6 +40,9 @@ from crm_lab.value import _blank, _check_choice, _rows
 __all__ = [
     "AGREEMENT_LABELS",
     "IPA_ADVICE",
+    "QUESTIONNAIRE_COLUMNS",
+    "QUESTION_TYPES",
+    "SECTION_MARK",
     "TREE_COLUMNS",
     "alpha_if_deleted",
     "cronbach_alpha",
@@ -59,6 +62,9 @@ TREE_COLUMNS = ["item", "一级指标", "二级指标", "题目", "权重"]
 AGREEMENT_LABELS = ("非常不同意", "不同意", "一般", "同意", "非常同意")
 PARTS = ("第一部分 客户基础信息", "第二部分 对企业产品的认知及满意度", "第三部分 对竞争对手产品的认知")
 QUESTION_TYPES = ("单选题", "多选题", "填空题", "量表题")
+# 问卷星文本导入格式：部分标题行的结尾标记，以及导出（to_wenjuanxing_text）和读回（wenjuanxing）都用到的问卷列
+SECTION_MARK = "[段落说明]"
+QUESTIONNAIRE_COLUMNS = ["number", "part", "type", "question", "options"]
 
 # IPA 的四个象限（Martilla & James 1977）：(重要性高, 表现好) -> (象限, 建议)
 IPA_ADVICE = {
@@ -395,7 +401,7 @@ def to_wenjuanxing_text(q: pd.DataFrame, *, title: str | None = None) -> str:
     男
     女
     """
-    check_columns(q, ["number", "part", "type", "question", "options"], table="问卷（q 参数）")
+    check_columns(q, QUESTIONNAIRE_COLUMNS, table="问卷（q 参数）")
     if q.empty:
         raise CRMDataError("问卷是空的，没有题目可以导出。")
     title = q.attrs.get("title", "调查问卷") if title is None else title
@@ -404,7 +410,7 @@ def to_wenjuanxing_text(q: pd.DataFrame, *, title: str | None = None) -> str:
     for row in q.itertuples(index=False):
         if row.part != current_part:
             current_part = row.part
-            lines += ["", f"{_one_line(row.part, '部分标题')}[段落说明]"]
+            lines += ["", f"{_one_line(row.part, '部分标题')}{SECTION_MARK}"]
         if row.type not in QUESTION_TYPES:
             raise CRMDataError(f"第 {row.number} 题的题型 {row.type!r} 不认识，只能是 {'、'.join(QUESTION_TYPES)}。")
         lines += ["", f"{row.number}. {_one_line(row.question, f'第 {row.number} 题')}[{row.type}]"]

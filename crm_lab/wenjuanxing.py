@@ -28,14 +28,12 @@ import re
 import pandas as pd
 
 from crm_lab.data import CRMDataError
+from crm_lab.survey import QUESTION_TYPES, QUESTIONNAIRE_COLUMNS, SECTION_MARK
 
 __all__ = ["parse_wenjuanxing_text"]
 
-QUESTION_TYPES = ("单选题", "多选题", "填空题", "量表题")
-SECTION_MARK = "[段落说明]"
 _QUESTION = re.compile(r"^(\d+)\s*[.．、]\s*(.+?)\s*\[([^\[\]]+)\]$")
 _LOOKS_LIKE_QUESTION = re.compile(r"^\d+\s*[.．、]")
-COLUMNS = ["number", "part", "type", "question", "options"]
 
 
 def parse_wenjuanxing_text(text: str) -> pd.DataFrame:
@@ -118,7 +116,7 @@ def parse_wenjuanxing_text(text: str) -> pd.DataFrame:
             )
     if rows[0]["number"] != 1:
         raise CRMDataError(f"第 {rows[0]['line']} 行是第一道题，题号却是 {rows[0]['number']}：题号要从 1 开始。")
-    result = pd.DataFrame([{k: row[k] for k in COLUMNS} for row in rows], columns=COLUMNS)
+    result = pd.DataFrame([{k: row[k] for k in QUESTIONNAIRE_COLUMNS} for row in rows], columns=QUESTIONNAIRE_COLUMNS)
     result["number"] = result["number"].astype("int64")
     result["options"] = result["options"].astype(object)
     result.attrs["title"] = title

@@ -6,8 +6,14 @@ from helpers import raises
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm_lab.survey import indicator_tree, indicator_tree_default, questionnaire, to_wenjuanxing_text
-from crm_lab.wenjuanxing import COLUMNS, parse_wenjuanxing_text
+from crm_lab.survey import (
+    QUESTIONNAIRE_COLUMNS,
+    indicator_tree,
+    indicator_tree_default,
+    questionnaire,
+    to_wenjuanxing_text,
+)
+from crm_lab.wenjuanxing import parse_wenjuanxing_text
 
 PROPERTY = settings(max_examples=40, deadline=None, database=None)
 
@@ -15,8 +21,8 @@ PROPERTY = settings(max_examples=40, deadline=None, database=None)
 def test_round_trip_of_the_default_questionnaire_gives_the_same_questions():
     q = questionnaire(indicator_tree_default())
     parsed = parse_wenjuanxing_text(to_wenjuanxing_text(q))
-    assert parsed.columns.tolist() == COLUMNS
-    pd.testing.assert_frame_equal(parsed, q[COLUMNS])
+    assert parsed.columns.tolist() == QUESTIONNAIRE_COLUMNS
+    pd.testing.assert_frame_equal(parsed, q[QUESTIONNAIRE_COLUMNS])
     assert parsed.attrs["title"] == q.attrs["title"]
     assert parsed.attrs["parts"] == list(dict.fromkeys(q["part"]))
 
@@ -28,7 +34,7 @@ def test_round_trip_with_own_questions_scale_and_title():
     tree = indicator_tree({"质量": {"商品": ["商品好"], "服务": ["服务好"]}, "忠诚": {"推荐": ["会推荐"]}})
     q = questionnaire(tree, title="测试问卷", basic=basic, scale_labels=["差", "中", "好"], include_nps=False)
     parsed = parse_wenjuanxing_text(to_wenjuanxing_text(q, title="另一个标题"))
-    pd.testing.assert_frame_equal(parsed, q[COLUMNS])
+    pd.testing.assert_frame_equal(parsed, q[QUESTIONNAIRE_COLUMNS])
     assert parsed.attrs["title"] == "另一个标题"
     blanks = parsed.loc[parsed["type"] == "填空题", "options"].tolist()
     assert blanks == [()] * int((q["type"] == "填空题").sum()) and len(blanks) >= 2
@@ -59,7 +65,7 @@ def test_any_exported_questionnaire_reads_back_unchanged(questions):
     basic = [{"item": f"x{i}", "type": kind, "question": text, "options": [] if kind == "填空题" else options}
              for i, (text, kind, options) in enumerate(questions)]
     q = questionnaire(indicator_tree({"质量": {"商品": ["商品好"]}}), basic=basic)
-    pd.testing.assert_frame_equal(parse_wenjuanxing_text(to_wenjuanxing_text(q)), q[COLUMNS])
+    pd.testing.assert_frame_equal(parse_wenjuanxing_text(to_wenjuanxing_text(q)), q[QUESTIONNAIRE_COLUMNS])
 
 
 def test_bad_input_names_the_line_and_the_fix():
