@@ -62,9 +62,7 @@ def cross_sell_targets(basket: pd.DataFrame, owners: pd.Series, antecedent, cons
     who = _owners(basket, owners)
     has_a = _contains(basket, antecedent, role="前项 antecedent")
     has_b = _contains(basket, consequent, role="后项 consequent")
-    bought_a = pd.Index(who[has_a].unique())
-    bought_b = pd.Index(who[has_b].unique())
-    return bought_a.difference(bought_b).rename(owners.name)
+    return _targets(who, has_a, has_b)[1].rename(owners.name)
 
 
 def rule_reach(rules: pd.DataFrame, basket: pd.DataFrame, owners: pd.Series) -> pd.DataFrame:
@@ -108,8 +106,7 @@ def rule_reach(rules: pd.DataFrame, basket: pd.DataFrame, owners: pd.Series) -> 
         has_a = _contains(basket, a, role="前项 antecedents")
         has_b = _contains(basket, b, role="后项 consequents")
         both = has_a & has_b
-        bought_a = pd.Index(who[has_a].unique())
-        targets = bought_a.difference(pd.Index(who[has_b].unique()))
+        bought_a, targets = _targets(who, has_a, has_b)
         rows.append({"orders_antecedent": int(has_a.sum()), "orders_both": int(both.sum()),
                      "customers_antecedent": len(bought_a), "customers_both": int(who[both].nunique()),
                      "targets": len(targets), "expected_buyers": len(targets) * float(confidence)})
@@ -147,6 +144,12 @@ def _owners(basket, owners) -> pd.Series:
     return pd.Series(who.to_numpy(dtype=object))  # 按位置取行，与 _contains 的结果对齐
 
 
+def _targets(who: pd.Series, has_a: np.ndarray, has_b: np.ndarray) -> tuple[pd.Index, pd.Index]:
+    """买过前项的客户，以及其中从没买过后项的客户（交叉销售目标）。"""
+    bought_a = pd.Index(who[has_a].unique())
+    return bought_a, bought_a.difference(pd.Index(who[has_b].unique()))
+
+
 def _contains(basket: pd.DataFrame, items, *, role: str) -> np.ndarray:
     """每个订单是否含 ``items`` 里的全部商品。"""
     wanted = [items] if isinstance(items, str) else sorted(items, key=str)
@@ -158,8 +161,5 @@ def _contains(basket: pd.DataFrame, items, *, role: str) -> np.ndarray:
             f"{role} 里的商品 {'、'.join(map(str, unknown))} 不是购物篮的列名。"
             "请检查名字是否写对（要和 basket_matrix 的列名完全一样，例如用了 items= 时是商品名称）。"
         )
-    part = basket[wanted]
-    if any(isinstance(d, pd.SparseDtype) for d in part.dtypes):
-        part = part.sparse.to_dense() if all(isinstance(d, pd.SparseDtype) for d in part.dtypes) else \
-            part.apply(lambda c: c.sparse.to_dense() if isinstance(c.dtype, pd.SparseDtype) else c)
-    return part.to_numpy(dtype=bool).all(axis=1)
+    # 一列一列转成 numpy：稀疏列（basket_matrix 的结果）和普通列都行
+    return np.column_stack([basket[item].to_numpy(dtype=bool) for item in wanted]).all(axis=1)
