@@ -58,7 +58,7 @@ def strategy_deck(path, *, title: str, background, findings, strategy: pd.DataFr
 
     返回
     ----
-    保存的文件路径（``pathlib.Path``）。旧文件被改名保留时，``deck_outline`` 不受影响。
+    保存的文件路径（``pathlib.Path``）。
 
     例子
     ----
@@ -130,6 +130,7 @@ def deck_outline(path) -> pd.DataFrame:
     True
     """
     from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
     from pptx.exc import PackageNotFoundError
 
     path = Path(path)
@@ -148,13 +149,13 @@ def deck_outline(path) -> pd.DataFrame:
         for shape in slide.shapes:
             if shape.has_text_frame:
                 texts.append(shape.text_frame.text)
-            if getattr(shape, "has_table", False) and shape.has_table:
+            if shape.has_table:
                 texts.extend(cell.text for row in shape.table.rows for cell in row.cells)
         title_shape = slide.shapes.title
         rows.append({
             "title": title_shape.text_frame.text if title_shape is not None else "",
-            "images": sum(shape.shape_type == 13 for shape in slide.shapes),  # MSO_SHAPE_TYPE.PICTURE
-            "tables": sum(bool(getattr(shape, "has_table", False) and shape.has_table) for shape in slide.shapes),
+            "images": sum(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes),
+            "tables": sum(shape.has_table for shape in slide.shapes),
             "text": "\n".join(t for t in texts if t),
         })
     outline = pd.DataFrame(rows, columns=["title", "images", "tables", "text"])
@@ -298,9 +299,10 @@ def _set_font(slide, font: str) -> None:
             paragraph.font.name = font
 
 
-def _keep_old_version(path: Path) -> Path | None:
+def _keep_old_version(path: Path) -> None:
+    """已有的文件改名为 ``<原名>.旧版-<修改时间>.pptx``，留在同一文件夹。"""
     if not path.exists():
-        return None
+        return
     stamp = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y%m%d-%H%M%S")
     kept = path.with_name(f"{path.stem}.旧版-{stamp}{path.suffix}")
     counter = 1
@@ -308,7 +310,6 @@ def _keep_old_version(path: Path) -> Path | None:
         counter += 1
         kept = path.with_name(f"{path.stem}.旧版-{stamp}-{counter}{path.suffix}")
     path.rename(kept)
-    return kept
 
 
 def _pptx_path(path, *, parameter: str) -> Path:
