@@ -62,6 +62,21 @@ def running_lab(command: list[str], *, port: int, cwd: Path, env: dict[str, str]
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
+        # `crm-lab start` can exit before the JupyterLab it started (seen: a server left running after the test
+        # run): wait for the whole process group, then kill whatever is still in it
+        deadline = time.monotonic() + 30
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def raises(call, *fragments):
